@@ -1,0 +1,49 @@
+/* cli: the command-line front end. Each subcommand lives in cli/cmd_<name>.c
+ * and is registered in the COMMANDS table of cli/main.c. Only main/cli and
+ * tui/ may exit the process.
+ *
+ * Exit codes (documented in README.md and `ampscope --help`):
+ *   0  success
+ *   1  ran fine but found nothing to report / a check found problems
+ *      (e.g. a log without verbose lines, `env --check` with findings)
+ *   2  bad usage or bad input (missing file, parse error, unknown op, ...)
+ *   3  `--fail-under PCT`: the bf16 share is below PCT
+ *   4  the run itself failed (oneDNN error, TensorFlow crashed, timeout)
+ *   130 interrupted (Ctrl-C); the partial run directory is kept
+ */
+#ifndef AMPSCOPE_CLI_CLI_H
+#define AMPSCOPE_CLI_CLI_H
+
+#include "util/util.h"
+
+enum cli_exit {
+    CLI_OK = 0,
+    CLI_FINDINGS = 1,
+    CLI_USAGE = 2,
+    CLI_FAIL_UNDER = 3,
+    CLI_RUNTIME = 4,
+    CLI_INTERRUPTED = 130,
+};
+
+/* To add a new command: write cli/cmd_<name>.c with int cmd_<name>(int, char **)
+ * and a one-line summary, and add an X(...) line here. */
+#define CLI_COMMANDS(X)                                                                    \
+    X(run, "run a model under ONEDNN_VERBOSE and show what ran in bf16/AMX")               \
+    X(open, "re-analyse a run directory (TUI, or --no-tui for the report)")                 \
+    X(analyze, "build a run directory from logs you already have (no rerun)")             \
+    X(logs, "read oneDNN verbose and TF/ITEX AMP logs: what executed, bf16/AMX share")     \
+    X(amp, "predict TensorFlow's bf16 auto mixed precision for a model, node by node")     \
+    X(graph, "print what was loaded from a model file (format, nodes, inputs, ops)")       \
+    X(export, "write an annotated SVG/DOT/PNG graph, or JSON/CSV, of a run or model")      \
+    X(env, "print env-var lines for precision-list changes (sh, k8s, ...); --check lints")
+
+#define X(name, help) int cmd_##name(int argc, char **argv);
+CLI_COMMANDS(X)
+#undef X
+
+/* Prints "ampscope: <message>" (with location) to stderr. */
+void cli_error(const struct err *e);
+/* Prints "ampscope <cmd>: <fmt>" to stderr. */
+void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
