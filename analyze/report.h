@@ -3,7 +3,7 @@
  * per-node executed precision/kernel/time, the headline figures, and the
  * diagnosis (why a node is not bf16/AMX and which list change would alter it).
  *
- * Building a report: report_build() from a loaded graph + plan + the run's
+ * Building a report: report_from_rundir() from a loaded graph + plan + the run's
  * evidence. The report borrows the graph and plan (free it first); it owns
  * its arrays and strings.
  */
@@ -31,6 +31,13 @@ struct rep_event {
     int cast;                 /* index into plan->casts when a cast reorder, else -1 */
     const char *role;         /* compute | reorder_in | reorder_wei | reorder_out | cast */
     float confidence;         /* 0..1 */
+    /* Added by the report owner (backward-compatible): */
+    const char *aux, *attrs;  /* interned; "" when absent */
+    const char *src_tag, *dst_tag; /* layout tags of the first src-like and the dst md ("" if none) */
+    enum vb_dt wei_dt;        /* weights data type, VB_DT_UNDEF when none */
+    int seq;                  /* which execution of the graph (pass) the event belongs to:
+                                 warmup passes and measured iterations alike, 0.. in log order;
+                                 -1 = outside any pass (set by analyze/iterations) */
 };
 
 struct rep_node {
@@ -49,6 +56,13 @@ struct rep_node {
     const char *why;          /* diagnosis when not bf16/AMX, else NULL */
     const char *fix;          /* the list change that would alter it, else NULL */
     float confidence;         /* mean mapping confidence */
+    /* Added by the report owner (backward-compatible): */
+    const char *fused_into;   /* name of the node whose primitive ran this node as a post-op, else NULL */
+    const char *reason_code;  /* the plan's reason code for the node ("allow", "deny", ...) or "" */
+    const char *why_code;     /* stable diagnosis code: "deny", "deny_propagated", "no_list",
+                                 "infer_no_neighbour", "no_amx_cpu", "small_channels", "ran_f32",
+                                 "cast_pair", ... or NULL */
+    int ic;                   /* input channels (conv) / K (matmul), -1 unknown */
 };
 
 struct report {
@@ -77,11 +91,41 @@ struct report {
     char **disagreements;     /* "node:attr predicted X, TF Y" */
     int n_disagreements;
     struct strpool *pool;
+    /* Added by the report owner (backward-compatible): */
+    char status[32];          /* the run's meta status ("ok", "running", ...), "" if no meta */
+    char cpu_model[256];
+    bool cpu_has_amx;         /* amx_bf16 in the run's CPU flags */
+    bool cpu_known;           /* the CPU flags were recorded */
+    bool iterations_from_markers; /* false: found from the repeating exec sequence */
+    long n_exec_total;        /* all exec lines in the log */
+    long n_create_lines;      /* create lines (told apart, never counted as iterations) */
+    long n_warmup_events;     /* exec events outside the measured iterations */
+    long n_verbose_unparsed;  /* verbose-looking lines the reader could not parse */
+    double mean_confidence;   /* over mapped events */
+    bool used_truth;          /* attribution was taken from truth.tsv */
+    double compare_f32_ms, compare_bf16_ms; /* per iteration, NaN when not compared */
+    char compare_dir[1024];   /* the baseline run directory used for compare, "" otherwise */
+    struct rep_why {          /* the diagnosis list, most time first */
+        int node;             /* graph index */
+        const char *code;     /* as rep_node.why_code */
+        const char *text;     /* one sentence */
+        const char *fix;      /* list change (flag + env var), or NULL when none applies */
+        double time_ms;
+    } *whys;
+    int n_whys;
+    char notes[4][256];       /* short notes for the reader (partial run, no plan, ...) */
+    int n_notes;
+    void *priv;               /* report-private (keeps the verbose reader's strings alive) */
 };
 
 struct report_opts {
     bool use_truth;           /* take attribution from truth.tsv instead of the mapper */
     int top_why;              /* how many diagnoses to write (default 10) */
+    /* Added by the report owner (backward-compatible): */
+    const char *compare_dir;  /* baseline (f32) run directory to compare with; NULL = look for
+                                 the run's own "compare/" subdirectory (docs/report.md) */
+    bool cpu_has_amx_known;   /* override the CPU facts (tests, logs from another machine) */
+    bool cpu_has_amx;
 };
 
 /* Builds the report of run directory dir for graph g (+ plan, may be NULL). */
@@ -89,7 +133,24 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
                                   const struct report_opts *o, struct err *e);
 void report_free(struct report *r);
 
-/* The documented JSON schema (docs/json-schema.md). */
+/* The documented JSON schema (docs/report.md). */
 void report_json(const struct report *r, struct abuf *out);
+
+/* The mapper checked against the embedded backend's ground truth: every exec
+ * event of r compared with dir/truth.tsv by exec_index (node name; casts by
+ * the plan's cast name). */
+struct rep_truth_check {
+    long total;               /* exec events in truth.tsv */
+    long agree;               /* same node (and cast) as the mapper */
+    long role_agree;          /* same role too */
+    long missing;             /* truth rows with no event, or events with no row */
+    char first_diff[512];     /* "exec 12: truth conv/Conv2D (compute), mapper ... " or "" */
+};
+enum status report_truth_check(const struct report *r, const char *dir,
+                               struct rep_truth_check *out, struct err *e);
+
+/* The node name an event is attributed to: the graph node's name, the plan's
+ * cast name for a cast, or NULL when unmapped. */
+const char *rep_event_target(const struct report *r, const struct rep_event *ev);
 
 #endif
