@@ -15,7 +15,13 @@
  *   plan.json    the painter's plan used for the run
  *   truth.tsv    embedded backend only: exec_index<TAB>node<TAB>role
  *                (exec_index = 0-based ordinal of the exec line in verbose.log;
- *                role = compute | reorder_in | reorder_wei | reorder_out | cast)
+ *                role = compute | reorder_in | reorder_wei | reorder_out | cast;
+ *                for role cast, node is the plan's cast name). Lines starting
+ *                with '#' are comments.
+ *   fused.tsv    embedded backend only: node<TAB>anchor for every node that ran
+ *                as part of another node's primitive (BiasAdd/Relu post-ops,
+ *                the GELU pattern): its time is in anchor's exec lines
+ *   compare/     --compare: the f32 baseline run, itself a run directory
  *   model.*      a copy of the model (or model.path holding its path when big)
  *   tf/          TF's LOG_PATH dumps, partition graphs, step_stats (tf backend)
  *   report.json  the analysed result (re-created by `ampscope open`)
@@ -43,6 +49,8 @@
 #define RUNDIR_TRUTH "truth.tsv"
 #define RUNDIR_REPORT "report.json"
 #define RUNDIR_TFDIR "tf"
+#define RUNDIR_FUSED "fused.tsv"
+#define RUNDIR_COMPARE "compare"
 
 struct rundir_meta {
     int format_version;
@@ -62,7 +70,19 @@ struct rundir_meta {
     int warmup, iters, batch;
     char list_env[2048];      /* TF_AUTO_MIXED_PRECISION_* lines applied, "NAME=VALUE\n"... */
     char inputs[1024];        /* --input bindings, space separated */
+    /* Added by the runner owner (backward-compatible): */
+    char command[4096];       /* the ampscope command line (or the user's command, cmd backend) */
+    char env[2048];           /* variables the runner set in the child, "NAME=VALUE\n"... */
+    unsigned seed;            /* input seed */
+    double timeout_s;         /* 0 = none */
+    bool compare;             /* a compare/ baseline run exists */
+    char hostname[128];
+    int exit_code;            /* child's exit code, -1 unknown */
 };
+
+/* Fills m with defaults (format version, ampscope version, status "running",
+ * exit_code -1). */
+void rundir_meta_init(struct rundir_meta *m);
 
 /* Reads meta.json of dir. ST_ENOENT when dir is not a run directory,
  * ST_EUNSUPPORTED when it comes from a newer ampscope (message says which). */
