@@ -76,7 +76,15 @@ struct g_tensor {         /* a constant's value (small ones only keep data) */
     int64_t n_elems;      /* -1 if unknown */
     int n_vals;           /* number of values kept (0 when too large) */
     double *vals;         /* kept values as doubles (ints exact up to 2^53) */
+    const void *proto;    /* the Tensorflow__TensorProto it came from (all the data,
+                             weights included), valid until graph_free(); may be NULL */
 };
+#define G_TENSOR_KEEP 1024 /* constants with at most this many elements keep vals */
+
+/* Expands a constant into n floats (converting ints/doubles/halves/bf16, and
+ * repeating the last *_val as TensorFlow does). out has room for n. For a
+ * backend that needs the weights. ST_EUNSUPPORTED for strings/variants. */
+enum status g_tensor_read_f32(const struct g_tensor *t, float *out, int64_t n, struct err *e);
 
 struct g_attr {
     const char *name;
@@ -130,6 +138,11 @@ struct g_node {
     int parent;           /* call node this node was inlined from, -1 at top level */
     int function;         /* index into graph.functions for inlined nodes, -1 at top */
     int id;               /* == index */
+    /* Added by the loader owner (backward-compatible): */
+    bool inlined;         /* a call whose function body was inlined below it: its
+                             inputs are kept as control inputs (port -1) and its
+                             consumers read the body's results directly */
+    int depth;            /* inlining depth: 0 at top level */
 };
 
 struct g_function {
@@ -178,6 +191,12 @@ struct graph {
     struct strmap by_name;        /* node name -> index */
     struct strpool *pool;         /* owns every string above */
     void *priv;                   /* loader-private data (e.g. the unpacked protobuf) */
+    /* Added by the loader owner (backward-compatible): */
+    const char *tf_version;       /* MetaInfoDef.tensorflow_version, "" otherwise */
+    int n_top_nodes;              /* nodes with parent == -1 */
+    const char **warnings;        /* non-fatal load notes (unresolved calls, ...) */
+    int n_warnings;
+    size_t file_bytes;            /* size of the file loaded */
 };
 
 struct graph_load_opts {
@@ -191,6 +210,14 @@ struct graph_load_opts {
  * and fills e (with file/line/col for text formats). */
 graph *graph_load(const char *path, const struct graph_load_opts *opts, struct err *e);
 void graph_free(graph *g);
+/* Same from a buffer already in memory (name is used in messages and as
+ * g->path). The
+ * buffer is borrowed only during the call. */
+graph *graph_load_buffer(const void *data, size_t len, const char *name,
+                         const struct graph_load_opts *opts, struct err *e);
+/* Limits the loaders enforce on hostile input. */
+#define G_MAX_NESTING 100   /* protobuf message nesting (binary and text) */
+#define G_MAX_INLINE_DEPTH 16 /* nested function calls inlined */
 
 /* Finds a node by name; -1 if absent. */
 int graph_find(const graph *g, const char *name);
@@ -202,8 +229,10 @@ struct g_input_bind {
     const char *name;
     struct g_shape shape;
 };
-/* Parses "x:1x28x28x1" or "x:1,28,28,1" or "x:?x28x28x1". */
+/* Parses "x:1x28x28x1" or "x:1,28,28,1" or "x:?x28x28x1" ("x:0:1x3" binds
+ * tensor x:0). out->name is heap-allocated: release it with g_input_bind_done(). */
 enum status g_input_bind_parse(const char *text, struct g_input_bind *out, struct err *e);
+void g_input_bind_done(struct g_input_bind *b);
 
 /* Infers output dtypes and shapes of every node. `binds` override inputs;
  * batch > 0 fills an unknown leading dim of every input. Unknown stays -1.
