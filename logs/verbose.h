@@ -28,6 +28,8 @@ enum vb_kind {
     VB_ERROR,         /* error */
     VB_WARN,          /* warning */
     VB_GRAPH,         /* graph-API component line (compile/exec of a partition) */
+    VB_EXTERNAL,      /* exec:external (AArch64 Compute Library kernel timings) */
+    VB_DEBUG,         /* debuginfo lines of developer builds */
     VB_KIND__COUNT
 };
 
@@ -91,6 +93,9 @@ struct vb_event {
     const char *aux;       /* aux field: "alg:convolution_direct", "alg:eltwise_relu alpha:0 beta:0" */
     const char *problem;   /* problem descriptor: "mb1_ic3oc64_ih224oh224kh3sh1dh0ph1_..." */
     enum vb_dt src_dt;     /* data type of the first src-like md (compute type), VB_DT_UNDEF if none */
+    enum vb_dt dst_dt;     /* data type of the first dst md (the data md for eltwise & co) */
+    enum vb_dt wei_dt;     /* data type of the first wei md */
+    const char *api;       /* 3.3+ API-type field: "primitive", "graph", "common", "ukernel" or "" */
     double time_ms;        /* exec/create time in ms; NaN when the line has none */
     double ts_ms;          /* timestamp (ms since the epoch as oneDNN prints it); NaN when absent */
     const char *message;   /* info/check/dispatch/error/warn/graph: the text after the op */
@@ -113,6 +118,7 @@ struct vb_counts {
     long verbose_lines;  /* lines recognised as verbose lines (any kind) */
     long other_lines;    /* lines passed to `other` */
     long unparsed;       /* lines that looked like verbose lines but could not be parsed */
+    long glued;          /* extra verbose records found glued inside one line (not in `lines`) */
     long long bytes;
 };
 
@@ -128,6 +134,11 @@ enum status vb_reader_finish(vb_reader *r);
 const struct vb_counts *vb_reader_counts(const vb_reader *r);
 /* Up to n of the first unparsed verbose-looking lines (owned by the reader). */
 int vb_reader_unparsed_samples(const vb_reader *r, const char **out, int n);
+/* After a feed/finish/read returned an error: a sentence saying what went
+ * wrong (owned by the reader; "" when there was no error). */
+const char *vb_reader_error(const vb_reader *r);
+/* Optional: called about every 64 MiB of input read by vb_read_path. */
+void vb_reader_set_progress(vb_reader *r, void (*fn)(void *ctx, long long bytes), void *ctx);
 /* Interns a string in the reader's pool (for sinks that want to keep names). */
 const char *vb_reader_intern(vb_reader *r, const char *s);
 
