@@ -42,6 +42,10 @@ struct amp_log_summary {
     bool itex;              /* ITEX advanced AMP lines seen */
     char dtype[16];         /* "bfloat16" | "float16" */
     int n_decisions;
+    /* Sums over every "Converted X/Y ... N cast(s)" line (one per graph or
+     * function the pass rewrote); converted_lines is how many there were. */
+    int converted_lines;
+    long converted_sum, total_sum, casts_sum;
 };
 
 typedef struct amp_log amp_log;
