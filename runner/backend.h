@@ -75,4 +75,39 @@ struct backend {
 struct backend *backend_new(enum bk_kind kind, struct err *e);
 void backend_free(struct backend *b);
 
+/* ---- added by the runner owner (backward-compatible) ---------------------- */
+
+/* "embedded" | "tf" | "cmd" | "auto" -> kind; -1 when unknown ("auto" gives -2). */
+int bk_kind_parse(const char *s);
+const char *bk_kind_name(enum bk_kind k);
+
+/* --backend auto: tf when a Python with TensorFlow is found (runner/tf.h
+ * bk_tf_probe), else embedded; `why` says which and why in one sentence. */
+enum bk_kind bk_auto_pick(const char *python, char *why, size_t size);
+
+/* The embedded backend after prepare(): how many nodes will run as oneDNN
+ * primitives, how many were fused into another node's primitive. */
+void bk_embedded_counts(const struct backend *b, int *compute, int *fused);
+
+/* ---- the run directory around a backend (runner/rundir_write.c) ----------
+ * The caller (CLI, TUI) brackets a run:
+ *   bk_rundir_begin(dir, ...)   meta.json (status "running"), plan.json, model copy
+ *   backend start/poll/finish   the backend writes verbose.log, truth.tsv, ...
+ *   bk_rundir_end(dir, ...)     meta.json rewritten with the final status
+ * so a run that dies in between leaves status "running" (a crash) and one that
+ * is interrupted "interrupted"; both stay readable. */
+struct rundir_meta;
+enum status bk_rundir_begin(const char *dir, struct rundir_meta *m, const amp_plan *plan,
+                            const struct bk_opts *o, const char *backend_name,
+                            const char *command, struct err *e);
+/* status: "ok" | "failed" | "interrupted"; failure may be NULL. */
+enum status bk_rundir_end(const char *dir, struct rundir_meta *m, const char *status,
+                          const char *failure, struct err *e);
+/* CPU model name and the flags that matter for bf16/AMX, from /proc/cpuinfo. */
+void bk_cpu_info(char *model, size_t msize, char *flags, size_t fsize);
+/* The environment a run sets in the child (NAME=VALUE), for meta.json: the
+ * verbose switches and bk_opts.env. NULL-terminated; free with bk_env_free. */
+char **bk_run_env(const struct bk_opts *o);
+void bk_env_free(char **env);
+
 #endif
