@@ -530,6 +530,30 @@ static enum status resolve_all(struct bld *b)
     return ST_OK;
 }
 
+/* Where each inlined call's outputs really come from (for shapes/dtypes). */
+static void record_callret(struct bld *b)
+{
+    graph *g = b->g;
+    int total = 0;
+    for (size_t i = 0; i < b->n_insts; i++) {
+        const Tensorflow__OpDef *sig = b->insts[i].fd->signature;
+        total += sig ? (int)sig->n_output_arg : 0;
+    }
+    struct graph_priv *p = gpriv(g);
+    p->callret = total ? g_alloc(g, (size_t)total * sizeof *p->callret) : NULL;
+    p->n_callret = 0;
+    for (size_t i = 0; i < b->n_insts; i++) {
+        const Tensorflow__OpDef *sig = b->insts[i].fd->signature;
+        for (int k = 0; sig && k < (int)sig->n_output_arg; k++) {
+            int nd = b->insts[i].call, port = k;
+            through_call(b, &nd, &port, 0);
+            if (nd != b->insts[i].call)
+                p->callret[p->n_callret++] =
+                    (struct g_callret){b->insts[i].call, k, nd, port};
+        }
+    }
+}
+
 static void build_edges(graph *g)
 {
     int *cnt = xcalloc((size_t)g->n_nodes + 1, sizeof *cnt);
@@ -612,6 +636,7 @@ enum status graph_build(graph *g, const Tensorflow__GraphDef *gd, bool no_inline
     if (st)
         goto out;
     build_edges(g);
+    record_callret(&b);
     /* Move the node array into the arena so graph_free() releases it. */
     if (g->n_nodes) {
         struct g_node *nn = g_alloc(g, (size_t)g->n_nodes * sizeof *nn);
@@ -660,8 +685,11 @@ bool graph_resolve_tensor(const graph *g, const char *text, int *node, int *port
     return true;
 }
 
-static bool not_an_output(const char *op)
+static bool not_an_output(const struct g_node *n)
 {
+    const char *op = n->op;
+    if (n->inlined)
+        return true; /* a call shell: its consumers read the body */
     static const char *const ops[] = {
         "NoOp", "Const", "Placeholder", "PlaceholderWithDefault", "VarHandleOp", "VariableV2",
         "Variable", "Assign", "AssignVariableOp", "AssignAdd", "AssignSub", "SaveV2", "Save",
@@ -683,7 +711,7 @@ void graph_default_endpoints(graph *g)
             continue;
         if (!strcmp(n->op, "Placeholder"))
             ni++;
-        else if (!not_an_output(n->op)) {
+        else if (!not_an_output(n)) {
             bool used = false;
             for (int k = 0; k < n->n_outs; k++)
                 used |= n->outs[k].port >= 0;
@@ -709,7 +737,7 @@ void graph_default_endpoints(graph *g)
                 ep->shape = a->shape;
             else
                 ep->shape.rank = -1;
-        } else if (!not_an_output(n->op)) {
+        } else if (!not_an_output(n)) {
             bool used = false;
             for (int k = 0; k < n->n_outs; k++)
                 used |= n->outs[k].port >= 0;

@@ -21,8 +21,14 @@ struct arena {
 void *arena_alloc(struct arena *a, size_t n);
 void arena_free(struct arena *a);
 
+struct g_callret {              /* output `port` of inlined call `call` is (node, rport) */
+    int call, port, node, rport;
+};
+
 struct graph_priv {
     struct arena arena;
+    struct g_callret *callret;    /* in arena */
+    int n_callret;
     ProtobufCMessage *root;       /* unpacked message the graph came from (owned) */
     struct abuf warn;             /* scratch */
 };

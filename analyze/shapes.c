@@ -202,6 +202,18 @@ enum status graph_infer(graph *g, const struct g_input_bind *binds, int n_binds,
                 if (n->out_shape[k].rank < 0 && c.bound[i].rank < -1)
                     n->out_shape[k] = os->list_shape[k];
     }
+    /* Inlined call shells show what their bodies compute (inner calls first). */
+    struct graph_priv *gp = gpriv(g);
+    for (int r = gp->n_callret - 1; r >= 0; r--) {
+        const struct g_callret *cr = &gp->callret[r];
+        struct g_node *cn = &g->nodes[cr->call];
+        const struct g_node *src = &g->nodes[cr->node];
+        if (cr->port < cn->n_outputs && cr->rport >= 0 && cr->rport < src->n_outputs) {
+            cn->out_shape[cr->port] = src->out_shape[cr->rport];
+            if (cn->out_dtype[cr->port] == TF_DT_INVALID)
+                cn->out_dtype[cr->port] = src->out_dtype[cr->rport];
+        }
+    }
 out:
     free(order);
     free(c.vals);

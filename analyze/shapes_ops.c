@@ -537,7 +537,7 @@ static void fold_values(struct sictx *c, int id)
     if (!strcmp(op, "Const")) {
         const struct g_attr *v = g_node_attr(n, "value");
         if (v && v->kind == G_ATTR_TENSOR && is_int(v->tensor->dtype) && v->tensor->vals &&
-            v->tensor->n_vals <= SI_MAX_VALS && v->tensor->shape.rank <= 1) {
+            v->tensor->n_vals <= SI_MAX_VALS) {
             for (int i = 0; i < v->tensor->n_vals; i++)
                 out[i] = (int64_t)v->tensor->vals[i];
             si_set_value(c, id, out, v->tensor->n_vals);
