@@ -531,6 +531,8 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
         string_copy(r->cpu_model, meta.cpu_model);
         r->cpu_known = meta.cpu_flags[0] != 0;
         r->cpu_has_amx = strstr(meta.cpu_flags, "amx_bf16") != NULL;
+        if (!strcmp(meta.amp, "off"))
+            rep_note(r, "AMP was off for this run (the f32 baseline): \"planned\" is what AMP would do");
         if (strcmp(meta.status, "ok") != 0 && meta.status[0])
             rep_note(r, "the run's status is \"%s\"%s%s: this is what it left behind", meta.status,
                      meta.failure[0] ? ": " : "", meta.failure);

@@ -29,6 +29,19 @@ static const char *list_upper(enum amp_list l)
     }
 }
 
+/* The list's flag word (amp_list_name's names, kept here so the report does
+ * not need the painter linked). */
+static const char *list_word(enum amp_list l)
+{
+    switch (l) {
+    case AMP_LIST_ALLOW: return "allow";
+    case AMP_LIST_INFER: return "infer";
+    case AMP_LIST_CLEAR: return "clear";
+    case AMP_LIST_DENY: return "deny";
+    default: return "none";
+    }
+}
+
 /* "--deny-remove Exp --allow-add Exp  (TF_..._DENYLIST_REMOVE=Exp TF_..._ALLOWLIST_ADD=Exp)" */
 static const char *move_fix(struct report *r, const char *op, enum amp_list from, enum amp_list to)
 {
@@ -38,10 +51,10 @@ static const char *move_fix(struct report *r, const char *op, enum amp_list from
         return NULL;
     if (fu && from != to)
         snprintf(buf, sizeof buf, "--%s-remove %s --%s-add %s  (%s%s_REMOVE=%s %s%s_ADD=%s)",
-                 amp_list_name(from), op, amp_list_name(to), op, ENV_PREFIX, fu, op, ENV_PREFIX, tu,
+                 list_word(from), op, list_word(to), op, ENV_PREFIX, fu, op, ENV_PREFIX, tu,
                  op);
     else
-        snprintf(buf, sizeof buf, "--%s-add %s  (%s%s_ADD=%s)", amp_list_name(to), op, ENV_PREFIX,
+        snprintf(buf, sizeof buf, "--%s-add %s  (%s%s_ADD=%s)", list_word(to), op, ENV_PREFIX,
                  tu, op);
     return rep_str(r, buf);
 }
@@ -84,7 +97,10 @@ static void why_fp32(struct report *r, struct rep_node *rn)
     enum amp_list l = node_list(r, rn->node);
     const char *fix = NULL;
     const char *wc;
-    if (!r->plan) {
+    if (rpriv(r)->have_meta && !strcmp(rpriv(r)->meta.amp, "off")) {
+        snprintf(t, sizeof t, "AMP was off for this run (--amp off): everything ran f32");
+        wc = "amp_off";
+    } else if (!r->plan) {
         snprintf(t, sizeof t, "ran f32; no AMP plan for this run, so the reason is unknown");
         wc = "no_plan";
     } else if (r->plan->failed) {
@@ -104,7 +120,7 @@ static void why_fp32(struct report *r, struct rep_node *rn)
         int c = np->cause_node;
         const char *cop = c >= 0 ? r->g->nodes[c].op : "?";
         snprintf(t, sizeof t, "deny propagated from %s (%s, denylisted) through the %s list", gname(r, c),
-                 cop, amp_list_name(l));
+                 cop, list_word(l));
         fix = c >= 0 ? move_fix(r, cop, AMP_LIST_DENY, AMP_LIST_INFER) : NULL;
         wc = "deny_propagated";
     } else if (!strcmp(code, "no_list")) {
@@ -112,7 +128,7 @@ static void why_fp32(struct report *r, struct rep_node *rn)
         fix = move_fix(r, op, AMP_LIST_NONE, AMP_LIST_ALLOW);
         wc = "no_list";
     } else if (!strncmp(code, "infer", 5) || !strncmp(code, "clear", 5)) {
-        snprintf(t, sizeof t, "%slisted, but no bf16 neighbour to follow (%s)", amp_list_name(l),
+        snprintf(t, sizeof t, "%slisted, but no bf16 neighbour to follow (%s)", list_word(l),
                  np->reason ? np->reason : code);
         fix = move_fix(r, op, l, AMP_LIST_ALLOW);
         wc = "infer_no_neighbour";
