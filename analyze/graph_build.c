@@ -39,6 +39,11 @@ struct bld {
     struct abuf tmp;
 };
 
+static const char *intern_bytes(graph *g, const uint8_t *d, size_t n)
+{
+    return n && d ? strpool_intern(g->pool, (const char *)d, n) : g_intern(g, "");
+}
+
 /* ---- attributes ------------------------------------------------------------ */
 
 static enum status shape_from_proto(struct bld *b, const Tensorflow__TensorShapeProto *sp,
@@ -124,7 +129,7 @@ static enum status attr_from_proto(struct bld *b, struct g_attr *a, const char *
     switch (v->value_case) {
     case TENSORFLOW__ATTR_VALUE__VALUE_S:
         a->kind = G_ATTR_S;
-        a->s = strpool_intern(g->pool, (const char *)v->s.data, v->s.len);
+        a->s = intern_bytes(g, v->s.data, v->s.len);
         break;
     case TENSORFLOW__ATTR_VALUE__VALUE_I: a->kind = G_ATTR_I; a->i = v->i; break;
     case TENSORFLOW__ATTR_VALUE__VALUE_F: a->kind = G_ATTR_F; a->f = v->f; break;
@@ -171,7 +176,7 @@ static enum status attr_from_proto(struct bld *b, struct g_attr *a, const char *
             a->n_list = (int)l->n_s;
             a->list_s = g_alloc(g, l->n_s * sizeof *a->list_s);
             for (size_t i = 0; i < l->n_s; i++)
-                a->list_s[i] = strpool_intern(g->pool, (const char *)l->s[i].data, l->s[i].len);
+                a->list_s[i] = intern_bytes(g, l->s[i].data, l->s[i].len);
         } else if (l->n_shape) {
             a->n_list = (int)l->n_shape;
             a->list_shape = g_alloc(g, l->n_shape * sizeof *a->list_shape);

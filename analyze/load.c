@@ -130,7 +130,8 @@ static void fill_endpoints(graph *g, struct g_endpoint **arr, int *n, size_t cou
     *n = 0;
     /* Sorted by key for stable output. */
     Tensorflow__SignatureDef__InputsEntry **s = xmalloc((count ? count : 1) * sizeof *s);
-    memcpy(s, ents, count * sizeof *s);
+    if (count)
+        memcpy(s, ents, count * sizeof *s);
     qsort(s, count, sizeof *s, cmp_sig);
     for (size_t i = 0; i < count; i++) {
         const Tensorflow__TensorInfo *ti = s[i]->value;
@@ -168,7 +169,8 @@ static enum status use_signature(graph *g, const Tensorflow__MetaGraphDef *mg, c
     size_t n = mg->n_signature_def;
     const Tensorflow__MetaGraphDef__SignatureDefEntry *pick = NULL;
     Tensorflow__MetaGraphDef__SignatureDefEntry **sorted = xmalloc((n ? n : 1) * sizeof *sorted);
-    memcpy(sorted, mg->signature_def, n * sizeof *sorted);
+    if (n)
+        memcpy(sorted, mg->signature_def, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_sig);
     const char *target = want ? want : "serving_default";
     for (size_t i = 0; i < n; i++)
