@@ -72,3 +72,28 @@ enum bk_kind bk_auto_pick(const char *python, char *why, size_t size)
              "--backend auto: no usable TensorFlow, using the embedded oneDNN backend (%s)", e.msg);
     return BK_EMBEDDED;
 }
+
+char **bk_run_env(const struct bk_opts *o)
+{
+    size_t n = 0;
+    if (o && o->env)
+        while (o->env[n])
+            n++;
+    char **env = xcalloc(n + 3, sizeof *env);
+    size_t k = 0;
+    env[k++] = xstrdup("ONEDNN_VERBOSE=1");
+    env[k++] = xstrdup("ONEDNN_VERBOSE_TIMESTAMP=1");
+    for (size_t i = 0; i < n; i++)
+        env[k++] = xstrdup(o->env[i]);
+    env[k] = NULL;
+    return env;
+}
+
+void bk_env_free(char **env)
+{
+    if (!env)
+        return;
+    for (char **p = env; *p; p++)
+        free(*p);
+    free(env);
+}

@@ -43,6 +43,8 @@ static enum status emb_prepare(struct backend *b, const graph *g, const amp_plan
         m->o.iters = 1;
     enum status st = ek_plan_build(&m->plan, g, plan, o->amp_off, e);
     m->planned = st == ST_OK;
+    if (!m->planned)
+        ek_plan_done(&m->plan);
     return st;
 }
 

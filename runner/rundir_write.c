@@ -63,31 +63,6 @@ void bk_cpu_info(char *model, size_t msize, char *flags, size_t fsize)
     fclose(f);
 }
 
-char **bk_run_env(const struct bk_opts *o)
-{
-    size_t n = 0;
-    if (o && o->env)
-        while (o->env[n])
-            n++;
-    char **env = xcalloc(n + 3, sizeof *env);
-    size_t k = 0;
-    env[k++] = xstrdup("ONEDNN_VERBOSE=1");
-    env[k++] = xstrdup("ONEDNN_VERBOSE_TIMESTAMP=1");
-    for (size_t i = 0; i < n; i++)
-        env[k++] = xstrdup(o->env[i]);
-    env[k] = NULL;
-    return env;
-}
-
-void bk_env_free(char **env)
-{
-    if (!env)
-        return;
-    for (char **p = env; *p; p++)
-        free(*p);
-    free(env);
-}
-
 static void iso_now(char *buf, size_t size)
 {
     time_t t = time(NULL);
@@ -129,7 +104,11 @@ static void model_name_of(const char *path, char *out, size_t size)
         tmp[--n] = 0;
     const char *base = strrchr(tmp, '/');
     base = base ? base + 1 : tmp;
-    snprintf(out, size, "%s", base);
+    size_t bl = strlen(base);
+    if (bl >= size)
+        bl = size - 1;
+    memcpy(out, base, bl);
+    out[bl] = 0;
     char *dot = strrchr(out, '.');
     if (dot && dot != out)
         *dot = 0;
