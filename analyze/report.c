@@ -7,6 +7,7 @@
  * diagnosis is in report_why.c, JSON and the truth check in report_json.c.
  */
 #include "analyze/report_int.h"
+#include "analyze/tfevidence.h"
 
 #include <limits.h>
 #include <math.h>
@@ -625,6 +626,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
     }
     if (cdir && *cdir)
         apply_compare(r, cdir, o);
+    tfev_report(r, dir); /* TensorFlow's own evidence, when the run has it (analyze/tfevidence) */
     return r;
 }
 
@@ -645,6 +647,7 @@ void report_free(struct report *r)
     for (int i = 0; i < r->n_disagreements; i++)
         free(r->disagreements[i]);
     free(r->disagreements);
+    free(r->tf_json);
     strpool_free(r->pool);
     free(r);
 }

@@ -116,6 +116,9 @@ struct report {
     char notes[4][256];       /* short notes for the reader (partial run, no plan, ...) */
     int n_notes;
     void *priv;               /* report-private (keeps the verbose reader's strings alive) */
+    /* Added by the tf-backend owner (backward-compatible): */
+    char *tf_json;            /* `"tf":{...},"painter":{...}` members from analyze/tfevidence
+                                 (TensorFlow's own evidence), NULL when the run has none; owned */
 };
 
 struct report_opts {

@@ -117,6 +117,10 @@ void report_json(const struct report *r, struct abuf *b)
         close_obj(b, '}');
         abuf_putc(b, ',');
     }
+    if (r->tf_json) { /* analyze/tfevidence: "tf" and "painter" */
+        abuf_puts(b, r->tf_json);
+        abuf_putc(b, ',');
+    }
     key(b, "compare");
     if (!isnan(r->compare_speedup)) {
         abuf_putc(b, '{');

@@ -641,6 +641,38 @@ void tfev_apply(const tf_evidence *ev, struct report *r)
     }
 }
 
+void tfev_report(struct report *r, const char *dir)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, RUNDIR_TFDIR);
+    DIR *d = opendir(path);
+    if (!d)
+        return; /* embedded runs and plain logs: nothing of TensorFlow's here */
+    closedir(d);
+    tf_evidence *ev = NULL;
+    struct err e = {0};
+    if (tfev_load(dir, &ev, &e) != ST_OK) {
+        if (r->n_notes < 4)
+            snprintf(r->notes[r->n_notes++], sizeof r->notes[0], "TensorFlow evidence unreadable: %.200s", e.msg);
+        return;
+    }
+    struct rundir_meta *m = xcalloc(1, sizeof *m);
+    bool have_meta = rundir_read_meta(dir, m, NULL) == ST_OK;
+    struct err pe = {0};
+    if (tfev_painter(ev, ev->tf_version[0] ? ev->tf_version : (have_meta ? m->tf_version : NULL),
+                     have_meta ? m->list_env : "", &pe) != ST_OK)
+        snprintf(ev->painter_note, sizeof ev->painter_note, "painter failed: %.200s", pe.msg);
+    free(m);
+    tfev_apply(ev, r);
+    struct abuf b;
+    abuf_init(&b);
+    tfev_json(ev, &b);
+    free(r->tf_json);
+    r->tf_json = b.data; /* ownership moves to the report */
+    tfev_write_attribution(ev, dir, NULL);
+    tfev_free(ev);
+}
+
 static void json_kv_str(struct abuf *b, const char *k, const char *v, bool comma)
 {
     abuf_json_str(b, k);

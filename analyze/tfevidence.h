@@ -138,6 +138,12 @@ enum status tfev_painter(tf_evidence *ev, const char *tf_version, const char *li
  * showed none). Strings are interned in the report's pool. */
 void tfev_apply(const tf_evidence *ev, struct report *r);
 
+/* What report_from_rundir() calls last: when dir has TensorFlow evidence
+ * (tf/ or AMP lines in amp.log), loads it, runs the painter with the run's
+ * list version and edits (meta.json), applies it to r (tfev_apply) and sets
+ * r->tf_json. Silent no-op otherwise; failures become a report note. */
+void tfev_report(struct report *r, const char *dir);
+
 /* The "tf" and "painter" JSON objects (docs/tf-backend.md), as members
  * `"tf":{...},"painter":{...}` without surrounding braces. */
 void tfev_json(const tf_evidence *ev, struct abuf *out);
