@@ -149,6 +149,10 @@ void it_assign_repeats(struct rep_event *ev, long n, struct it_result *res)
     }
     free(r);
     free(z);
+    /* a steady state is most of the log; a short repeating tail inside one
+     * run (two identical last ops) is not */
+    if (best_cover * 2 < n)
+        best_p = 0;
     if (best_p == 0) { /* one run, no repetition */
         for (long i = 0; i < n; i++) {
             ev[i].seq = 0;
