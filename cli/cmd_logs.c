@@ -67,8 +67,11 @@ static int on_other(void *c, const char *line, size_t len, long line_no)
     return 0;
 }
 
+static bool progress_shown;
+
 static void progress(void *c, long long bytes)
 {
+    progress_shown = true;
     fprintf(stderr, "\rreading %s: %lld MiB", (const char *)c, bytes >> 20);
 }
 
@@ -78,8 +81,9 @@ static int read_one(vb_reader *r, const char *path, bool tty)
     if (tty)
         vb_reader_set_progress(r, progress, (void *)path);
     enum status st = vb_read_path(r, path, &e);
-    if (tty)
-        fprintf(stderr, "\r\033[K");
+    if (progress_shown)
+        fprintf(stderr, "\r%*s\r", 60, "");
+    progress_shown = false;
     if (st != ST_OK) {
         cli_error(&e);
         return CLI_USAGE;
