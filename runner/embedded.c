@@ -136,21 +136,21 @@ static void emb_poll(struct backend *b, struct bk_progress *pg)
     case PROC_SIGNALED:
         pg->state = BK_FAILED;
         snprintf(pg->message, sizeof pg->message,
-                 "the executor was killed by signal %d (%s) after %d of %d iterations; the partial "
+                 "the executor was killed by signal %d (%s) after %d of %d passes (warmup + measured); the partial "
                  "run directory is kept",
                  m->st.signal, strsignal(m->st.signal), m->st.iter_done, pg->iter_total);
         break;
     case PROC_TIMEOUT:
         pg->state = BK_FAILED;
         snprintf(pg->message, sizeof pg->message,
-                 "timed out after %.0f s (--timeout) with %d of %d iterations done; the partial run "
+                 "timed out after %.0f s (--timeout) with %d of %d passes done; the partial run "
                  "directory is kept",
                  m->st.elapsed_s, m->st.iter_done, pg->iter_total);
         break;
     case PROC_CANCELLED:
         pg->state = BK_FAILED;
         snprintf(pg->message, sizeof pg->message,
-                 "interrupted after %d of %d iterations; the partial run directory is kept",
+                 "interrupted after %d of %d passes (warmup + measured); the partial run directory is kept",
                  m->st.iter_done, pg->iter_total);
         break;
     }
