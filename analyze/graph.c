@@ -25,6 +25,13 @@ struct arena_block {
 
 void *arena_alloc(struct arena *a, size_t n)
 {
+    void *p = arena_alloc_raw(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *arena_alloc_raw(struct arena *a, size_t n)
+{
     n = (n + 15) & ~(size_t)15;
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
@@ -40,7 +47,6 @@ void *arena_alloc(struct arena *a, size_t n)
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -101,8 +107,9 @@ void graph_free(graph *g)
         return;
     struct graph_priv *p = gpriv(g);
     if (p) {
-        if (p->root)
+        if (p->root && !p->root_in_arena)
             protobuf_c_message_free_unpacked(p->root, NULL);
+        arena_free(&p->pb_arena);
         arena_free(&p->arena);
         abuf_done(&p->warn);
         free(p);

@@ -19,6 +19,7 @@ struct arena {
     size_t bytes;
 };
 void *arena_alloc(struct arena *a, size_t n);
+void *arena_alloc_raw(struct arena *a, size_t n); /* not zeroed */
 void arena_free(struct arena *a);
 
 struct g_callret {              /* output `port` of inlined call `call` is (node, rport) */
@@ -30,6 +31,8 @@ struct graph_priv {
     struct g_callret *callret;    /* in arena */
     int n_callret;
     ProtobufCMessage *root;       /* unpacked message the graph came from (owned) */
+    bool root_in_arena;           /* root was unpacked into pb_arena (no free_unpacked) */
+    struct arena pb_arena;        /* bump allocator protobuf-c unpacks into */
     struct abuf warn;             /* scratch */
 };
 

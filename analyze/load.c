@@ -209,12 +209,28 @@ static enum status use_signature(graph *g, const Tensorflow__MetaGraphDef *mg, c
 
 /* ---- decoding ----------------------------------------------------------------- */
 
-static ProtobufCMessage *unpack_checked(const ProtobufCMessageDescriptor *desc, const uint8_t *d,
-                                        size_t len, const char *file, struct err *e)
+static void *pb_alloc(void *data, size_t size)
+{
+    return arena_alloc_raw(data, size ? size : 1);
+}
+
+static void pb_free(void *data, void *ptr)
+{
+    (void)data;
+    (void)ptr; /* released all at once with the arena */
+}
+
+/* Unpacks into the graph's protobuf arena: one bump allocator instead of a
+ * malloc per field, and no walk to free it. */
+static ProtobufCMessage *unpack_checked(graph *g, const ProtobufCMessageDescriptor *desc,
+                                        const uint8_t *d, size_t len, const char *file,
+                                        struct err *e)
 {
     if (pb_wire_check(desc, d, len, file, e))
         return NULL;
-    ProtobufCMessage *m = protobuf_c_message_unpack(desc, NULL, len, d);
+    struct graph_priv *p = gpriv(g);
+    ProtobufCAllocator al = {pb_alloc, pb_free, &p->pb_arena};
+    ProtobufCMessage *m = protobuf_c_message_unpack(desc, &al, len, d);
     if (!m)
         err_at(e, ST_EFORMAT, file, 0, 0,
                "protobuf-c could not decode this %s although its structure is sound; "
@@ -282,52 +298,53 @@ static enum status load_binary(graph *g, const uint8_t *d, size_t len,
     memset(&e1, 0, sizeof e1);
     memset(&e2, 0, sizeof e2);
     if (d[0] == 0x08 || d[0] == 0x12) {
-        ProtobufCMessage *m = unpack_checked(&tensorflow__saved_model__descriptor, d, len, file, &e1);
+        ProtobufCMessage *m = unpack_checked(g, &tensorflow__saved_model__descriptor, d, len, file, &e1);
         if (m) {
             const Tensorflow__SavedModel *sm = (const Tensorflow__SavedModel *)m;
             if (sm->n_meta_graphs || d[0] == 0x08) {
                 p->root = m;
+                p->root_in_arena = true;
                 g->format = G_FMT_SAVEDMODEL;
                 return load_saved_model_msg(g, m, o, e);
             }
-            protobuf_c_message_free_unpacked(m, NULL);
+            arena_free(&p->pb_arena); /* drop the rejected attempt */
         }
     }
     if (meta_name) {
-        ProtobufCMessage *m = unpack_checked(&tensorflow__meta_graph_def__descriptor, d, len, file, &e2);
+        ProtobufCMessage *m = unpack_checked(g, &tensorflow__meta_graph_def__descriptor, d, len, file, &e2);
         if (m && ((Tensorflow__MetaGraphDef *)m)->graph_def) {
             p->root = m;
+            p->root_in_arena = true;
             g->format = G_FMT_METAGRAPH;
             const Tensorflow__MetaGraphDef *mg = (const Tensorflow__MetaGraphDef *)m;
             return finish(g, mg, mg->graph_def, o, e);
         }
-        if (m)
-            protobuf_c_message_free_unpacked(m, NULL);
+        arena_free(&p->pb_arena); /* drop the rejected attempt */
     }
     {
         struct err eg;
         memset(&eg, 0, sizeof eg);
-        ProtobufCMessage *m = unpack_checked(&tensorflow__graph_def__descriptor, d, len, file, &eg);
+        ProtobufCMessage *m = unpack_checked(g, &tensorflow__graph_def__descriptor, d, len, file, &eg);
         if (m && graphdef_plausible((const Tensorflow__GraphDef *)m)) {
             p->root = m;
+            p->root_in_arena = true;
             g->format = G_FMT_GRAPHDEF_BINARY;
             return finish(g, NULL, (const Tensorflow__GraphDef *)m, o, e);
         }
-        if (m)
-            protobuf_c_message_free_unpacked(m, NULL);
+        arena_free(&p->pb_arena); /* drop the rejected attempt */
         if (!e1.msg[0])
             e1 = eg;
     }
     if (!meta_name) {
-        ProtobufCMessage *m = unpack_checked(&tensorflow__meta_graph_def__descriptor, d, len, file, &e2);
+        ProtobufCMessage *m = unpack_checked(g, &tensorflow__meta_graph_def__descriptor, d, len, file, &e2);
         if (m && ((Tensorflow__MetaGraphDef *)m)->graph_def) {
             p->root = m;
+            p->root_in_arena = true;
             g->format = G_FMT_METAGRAPH;
             const Tensorflow__MetaGraphDef *mg = (const Tensorflow__MetaGraphDef *)m;
             return finish(g, mg, mg->graph_def, o, e);
         }
-        if (m)
-            protobuf_c_message_free_unpacked(m, NULL);
+        arena_free(&p->pb_arena); /* drop the rejected attempt */
     }
     /* Nothing fits: report the most telling reason. */
     if (e1.msg[0] && (strstr(e1.msg, "truncated") || strstr(e1.msg, "nest") ||

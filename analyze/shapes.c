@@ -61,6 +61,7 @@ void si_set_value(struct sictx *c, int node, const int64_t *v, int n)
         return;
     struct sival *sv = &c->vals[node];
     sv->n = n;
+    sv->v = arena_alloc_raw(c->arena, (size_t)(n ? n : 1) * sizeof *sv->v);
     for (int i = 0; i < n; i++)
         sv->v[i] = v[i];
 }
@@ -158,6 +159,9 @@ enum status graph_infer(graph *g, const struct g_input_bind *binds, int n_binds,
     struct sictx c;
     memset(&c, 0, sizeof c);
     c.g = g;
+    struct arena va;
+    memset(&va, 0, sizeof va);
+    c.arena = &va;
     c.vals = xmalloc(((size_t)g->n_nodes + 1) * sizeof *c.vals);
     c.bound = xmalloc(((size_t)g->n_nodes + 1) * sizeof *c.bound);
     for (int i = 0; i < g->n_nodes; i++)
@@ -215,6 +219,7 @@ enum status graph_infer(graph *g, const struct g_input_bind *binds, int n_binds,
         }
     }
 out:
+    arena_free(&va);
     free(order);
     free(c.vals);
     free(c.bound);

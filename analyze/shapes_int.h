@@ -12,11 +12,13 @@
 
 struct sival {                    /* folded value of output 0 (small int tensors) */
     int n;                        /* -1 = not known */
-    int64_t v[SI_MAX_VALS];
+    int64_t *v;                   /* in sictx.arena */
 };
 
+struct arena;
 struct sictx {
     graph *g;
+    struct arena *arena;          /* folded values live here during graph_infer */
     struct sival *vals;           /* per node */
     struct g_shape *bound;        /* per node: bound input shape, rank -2 = none */
 };
