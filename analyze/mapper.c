@@ -104,6 +104,7 @@ struct bucket {
 };
 
 enum { NLEV = 5, LEV_CAST = 0 };
+enum { NF_FUSABLE = 1, NF_PASS = 2 };
 
 struct mapper {
     const graph *g;
@@ -118,6 +119,10 @@ struct mapper {
     unsigned *ngen, *cgen, *wgen; /* per node / cast / weights use, per pass */
     int *ncnt, *ccnt, *wcnt;
     int *fused_into;
+    int *consumer;                /* single data consumer per node, -1 */
+    unsigned char *nflags;        /* NF_* per node */
+    const char *reorder_str;      /* last interned "reorder" pointer seen */
+    struct { const char *attrs, *mds, *aux, *prim; int budget; } fcache[64];
     struct map_node_time *times;
     int n_times;
     /* signature cache: (prim ptr, problem ptr) -> sig index */
@@ -181,6 +186,21 @@ static int ent_cmp(const void *a, const void *b)
     if (pa != pb)
         return pa < pb ? -1 : 1;
     return *(const int *)a < *(const int *)b ? -1 : (*(const int *)a > *(const int *)b);
+}
+
+/* The node n's single data consumer (port 0), -1 when none or several. */
+static int single_consumer(const graph *g, int n)
+{
+    const struct g_node *nd = &g->nodes[n];
+    int c = -1;
+    for (int i = 0; i < nd->n_outs; i++) {
+        if (nd->outs[i].port < 0)
+            continue;
+        if (c >= 0 && c != nd->outs[i].node)
+            return -1;
+        c = nd->outs[i].node;
+    }
+    return c;
 }
 
 /* use counts in the current pass */
@@ -277,9 +297,14 @@ mapper *map_new(const graph *g, const amp_plan *plan, struct err *e)
     int nc = plan ? plan->n_casts : 0;
     m->cgen = xcalloc((size_t)(nc > 0 ? nc : 1), sizeof *m->cgen);
     m->ccnt = xcalloc((size_t)(nc > 0 ? nc : 1), sizeof *m->ccnt);
+    m->consumer = xmalloc(nn1 * sizeof *m->consumer);
+    m->nflags = xcalloc(nn1, 1);
     for (int i = 0; i < nn; i++) {
         m->topo_pos[i] = i;
         m->fused_into[i] = -1;
+        m->consumer[i] = single_consumer(g, i);
+        m->nflags[i] = (unsigned char)((map_op_fusable(g->nodes[i].op) ? NF_FUSABLE : 0) |
+                                       (map_op_passthrough(g->nodes[i].op) ? NF_PASS : 0));
     }
     int *order = NULL;
     struct err te;
@@ -343,6 +368,8 @@ void map_free(mapper *m)
     free(m->cgen);
     free(m->ccnt);
     free(m->fused_into);
+    free(m->consumer);
+    free(m->nflags);
     free(m->times);
     free(m->sigs);
     free(m->pass_start);
@@ -493,21 +520,6 @@ static bool has_bias(const char *mds)
     return strncmp(p, "undef", 5) != 0;
 }
 
-/* The node n's single data consumer (port 0), -1 when none or several. */
-static int single_consumer(const graph *g, int n)
-{
-    const struct g_node *nd = &g->nodes[n];
-    int c = -1;
-    for (int i = 0; i < nd->n_outs; i++) {
-        if (nd->outs[i].port < 0)
-            continue;
-        if (c >= 0 && c != nd->outs[i].node)
-            return -1;
-        c = nd->outs[i].node;
-    }
-    return c;
-}
-
 static int other_data_input(const graph *g, int n, int not_this)
 {
     const struct g_node *nd = &g->nodes[n];
@@ -567,21 +579,37 @@ static void fuse_gelu(mapper *m, int erf, int root)
         fuse_node(m, grp[i], root);
 }
 
-static void consume_fused(mapper *m, int root, const struct rep_event *ev)
+/* Post-ops + bias of an event (cached by the interned strings). */
+static int fused_budget(mapper *m, const struct rep_event *ev)
 {
-    const graph *g = m->g;
-    bool gelu = (ev->attrs && strstr(ev->attrs, "gelu")) ;
+    unsigned h = (unsigned)(((uintptr_t)ev->attrs >> 4) ^ ((uintptr_t)ev->mds >> 6)) & 63u;
+    if (m->fcache[h].attrs == ev->attrs && m->fcache[h].mds == ev->mds && m->fcache[h].aux == ev->aux &&
+        m->fcache[h].prim == ev->prim && m->fcache[h].attrs)
+        return m->fcache[h].budget;
     int budget = postops_count(ev->attrs) + (has_bias(ev->mds) ? 1 : 0);
-    /* a standalone GELU eltwise anchored at its Erf node */
-    if (ev->aux && strstr(ev->aux, "gelu") && !strcmp(g->nodes[root].op, "Erf")) {
-        fuse_gelu(m, root, root);
-        return;
-    }
     /* batch norm with the fused relu flag */
     if (!strcmp(ev->prim, "batch_normalization") && ev->aux) {
         const char *f = strstr(ev->aux, "flags:");
         if (f && strchr(f, 'R') && (strchr(f, ' ') == NULL || strchr(f, 'R') < strchr(f, ' ')))
             budget++;
+    }
+    m->fcache[h].attrs = ev->attrs;
+    m->fcache[h].mds = ev->mds;
+    m->fcache[h].aux = ev->aux;
+    m->fcache[h].prim = ev->prim;
+    m->fcache[h].budget = budget;
+    return budget;
+}
+
+static void consume_fused(mapper *m, int root, const struct rep_event *ev)
+{
+    const graph *g = m->g;
+    int budget = fused_budget(m, ev);
+    bool gelu = budget > 0 && ev->attrs && strstr(ev->attrs, "gelu");
+    /* a standalone GELU eltwise anchored at its Erf node */
+    if (ev->aux && *ev->aux && strstr(ev->aux, "gelu") && !strcmp(g->nodes[root].op, "Erf")) {
+        fuse_gelu(m, root, root);
+        return;
     }
     int cur = root, guard = 0;
     while (budget > 0 && guard++ < 64) {
@@ -594,15 +622,14 @@ static void consume_fused(mapper *m, int root, const struct rep_event *ev)
                 break;
             }
         }
-        int c = single_consumer(g, cur);
+        int c = m->consumer[cur];
         if (c < 0)
             break;
-        const char *op = g->nodes[c].op;
-        if (map_op_passthrough(op)) {
+        if (m->nflags[c] & NF_PASS) {
             cur = c;
             continue;
         }
-        if (!map_op_fusable(op))
+        if (!(m->nflags[c] & NF_FUSABLE))
             break;
         fuse_node(m, c, root);
         budget--;
@@ -743,6 +770,17 @@ static bool match_cast(mapper *m, struct rep_event *e)
     return true;
 }
 
+static bool is_reorder(mapper *m, const char *prim)
+{
+    if (prim == m->reorder_str)
+        return true;
+    if (prim[0] == 'r' && !strcmp(prim, "reorder")) {
+        m->reorder_str = prim;
+        return true;
+    }
+    return false;
+}
+
 static void map_pass(mapper *m, struct rep_event *ev, long lo, long hi)
 {
     m->gen++;
@@ -763,15 +801,15 @@ static void map_pass(mapper *m, struct rep_event *ev, long lo, long hi)
     }
     /* (A) exact signatures, (B) coarser ones */
     for (long i = lo; i < hi; i++)
-        if (strcmp(ev[i].prim, "reorder") != 0)
+        if (!is_reorder(m, ev[i].prim))
             match_compute(m, &ev[i], 1, 1, false);
     for (long i = lo; i < hi; i++)
-        if (ev[i].node < 0 && strcmp(ev[i].prim, "reorder") != 0)
+        if (ev[i].node < 0 && !is_reorder(m, ev[i].prim))
             if (!match_compute(m, &ev[i], 2, 4, false))
                 match_compute(m, &ev[i], 1, 4, true);
     /* (C) casts; transposes that are their own nodes */
     for (long i = lo; i < hi; i++) {
-        if (strcmp(ev[i].prim, "reorder") != 0)
+        if (!is_reorder(m, ev[i].prim))
             continue;
         if (is_cast_reorder(&ev[i]) && match_cast(m, &ev[i]))
             continue;
@@ -781,7 +819,7 @@ static void map_pass(mapper *m, struct rep_event *ev, long lo, long hi)
     }
     /* (D) layout and weight reorders */
     for (long i = lo; i < hi; i++)
-        if (ev[i].node < 0 && ev[i].cast < 0 && !strcmp(ev[i].prim, "reorder"))
+        if (ev[i].node < 0 && ev[i].cast < 0 && is_reorder(m, ev[i].prim))
             resolve_layout(m, ev, lo, hi, i);
 }
 
@@ -864,7 +902,7 @@ enum status map_events(mapper *m, struct rep_event *ev, long n, struct map_stats
         }
         if (ev[i].cast >= 0 || ev[i].role == map_role_name(MAP_ROLE_CAST))
             st->casts++;
-        else if (!strcmp(ev[i].prim, "reorder"))
+        else if (is_reorder(m, ev[i].prim))
             st->reorders++;
         else
             st->compute++;
