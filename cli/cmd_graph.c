@@ -236,18 +236,25 @@ static void human_bytes(size_t n, char *buf, size_t size)
         snprintf(buf, size, "%.1f MB", n / 1e6);
 }
 
+static int name_width(const graph *g)
+{
+    int w = 4;
+    for (int i = 0; i < g->n_inputs; i++)
+        if ((int)strlen(g->inputs[i].name) > w)
+            w = (int)strlen(g->inputs[i].name);
+    for (int i = 0; i < g->n_outputs; i++)
+        if ((int)strlen(g->outputs[i].name) > w)
+            w = (int)strlen(g->outputs[i].name);
+    return w > 32 ? 32 : w;
+}
+
 static void print_endpoints(const graph *g, const char *title, const struct g_endpoint *eps,
                             int n, const char *bold, const char *off)
 {
     printf("%s%-10s%s", bold, title, off);
     if (!n)
         printf(" (none)\n");
-    int w = 4;
-    for (int i = 0; i < n; i++)
-        if ((int)strlen(eps[i].name) > w)
-            w = (int)strlen(eps[i].name);
-    if (w > 40)
-        w = 40;
+    int w = name_width(g);
     for (int i = 0; i < n; i++) {
         struct g_shape s;
         int dt;
@@ -256,6 +263,10 @@ static void print_endpoints(const graph *g, const char *title, const struct g_en
         g_shape_format(&s, sh, sizeof sh);
         printf("%s %-*s  %-8s %-16s", i ? "          " : "", w, eps[i].name, tf_dtype_name(dt),
                sh);
+        if (n > 12 && i == 11) {
+            printf("\n           ... %d more (--json lists all)\n", n - 12);
+            break;
+        }
         if (eps[i].node >= 0) {
             const struct g_node *nd = &g->nodes[eps[i].node];
             if (strcmp(nd->name, eps[i].name) || eps[i].port)
