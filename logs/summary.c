@@ -191,14 +191,10 @@ void lsum_add(struct lsum *s, const struct vb_event *ev)
     ct_add(&s->exec, ev->time_ms);
     if (isnan(ev->time_ms))
         s->exec_untimed++;
-    struct agg *a = tab_get(&s->priv->prim, ev->prim, NULL, NULL, 0);
-    a->count++;
-    a->time_ms += t;
-    a = tab_get(&s->priv->impl, ev->impl, NULL, NULL, 0);
-    a->count++;
-    a->time_ms += t;
+    /* one table keyed by the shape; kinds and impls are summed from it */
     enum vb_isa isa = ev->isa < VB_ISA__COUNT ? ev->isa : VB_ISA_UNKNOWN;
-    a = tab_get(&s->priv->shape, ev->prim, ev->impl, ev->problem, (int)ev->src_dt | (int)isa << 8);
+    struct agg *a =
+        tab_get(&s->priv->shape, ev->prim, ev->impl, ev->problem, (int)ev->src_dt | (int)isa << 8);
     a->count++;
     a->time_ms += t;
     s->by_isa[isa].count++;
@@ -206,7 +202,7 @@ void lsum_add(struct lsum *s, const struct vb_event *ev)
     enum vb_dt dt = ev->src_dt < VB_DT__COUNT ? ev->src_dt : VB_DT_OTHER;
     s->by_dtype[dt].count++;
     s->by_dtype[dt].time_ms += t;
-    if (!strcmp(ev->prim, "reorder")) {
+    if (ev->prim[0] == 'r' && !strcmp(ev->prim, "reorder")) {
         if (ev->src_dt != ev->dst_dt && ev->src_dt != VB_DT_UNDEF && ev->dst_dt != VB_DT_UNDEF) {
             ct_add(&s->reorder_convert, t);
             if ((ev->src_dt == VB_DT_F32 && ev->dst_dt == VB_DT_BF16) ||
@@ -222,7 +218,7 @@ void lsum_add(struct lsum *s, const struct vb_event *ev)
         ct_add(&s->bf16, t);
     if (isa == VB_ISA_AMX)
         ct_add(&s->amx, t);
-    if (ev->src_dt == VB_DT_F32 && strstr(ev->attrs, "fpmath:bf16"))
+    if (ev->src_dt == VB_DT_F32 && ev->attrs[0] && strstr(ev->attrs, "fpmath:bf16"))
         ct_add(&s->fpmath_bf16, t);
 }
 
@@ -287,9 +283,23 @@ void lsum_finish(struct lsum *s, const vb_reader *r, const amp_log *amp)
     free(s->by_prim);
     free(s->by_impl);
     free(s->shapes);
+    const struct table *t = &s->priv->shape;
+    free(s->priv->prim.v);
+    free(s->priv->impl.v);
+    memset(&s->priv->prim, 0, sizeof s->priv->prim);
+    memset(&s->priv->impl, 0, sizeof s->priv->impl);
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->v[i].used)
+            continue;
+        struct agg *p = tab_get(&s->priv->prim, t->v[i].k0, NULL, NULL, 0);
+        p->count += t->v[i].count;
+        p->time_ms += t->v[i].time_ms;
+        p = tab_get(&s->priv->impl, t->v[i].k1, NULL, NULL, 0);
+        p->count += t->v[i].count;
+        p->time_ms += t->v[i].time_ms;
+    }
     s->by_prim = rows_of(&s->priv->prim, &s->n_prim);
     s->by_impl = rows_of(&s->priv->impl, &s->n_impl);
-    const struct table *t = &s->priv->shape;
     s->shapes = xcalloc(t->n ? t->n : 1, sizeof *s->shapes);
     int k = 0;
     for (size_t i = 0; i < t->cap; i++) {
