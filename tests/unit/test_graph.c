@@ -495,6 +495,10 @@ static void test_bad_buffers(void **state)
     const char junk[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     g = graph_load_buffer(junk, sizeof junk - 1, "pic.pb", NULL, &e);
     expect_fail(g, &e, "not a TensorFlow model");
+    /* A SavedModel whose meta graph claims 3 GB: refused before decoding. */
+    const unsigned char huge[] = {0x08, 0x01, 0x12, 0x80, 0xbc, 0xc1, 0x96, 0x0b, 0x0a, 0x00};
+    g = graph_load_buffer(huge, sizeof huge, "saved_model.pb", NULL, &e);
+    expect_fail(g, &e, "over 2 GB");
     g = graph_load_buffer("hello world, not a graph\n", 25, "a.txt", NULL, &e);
     expect_fail(g, &e, "not a TensorFlow model");
     g = graph_load_buffer("foo { bar: 1 }\n", 15, "a.pbtxt", NULL, &e);
