@@ -71,7 +71,7 @@ static void strip_prefix(const char **s, size_t *n)
         len--;
     }
     bool prefixed = false;
-    if (len > 2 && strchr("IWEF", p[0]) && p[1] >= '0' && p[1] <= '9')
+    if (len > 2 && p[0] && strchr("IWEF", p[0]) && p[1] >= '0' && p[1] <= '9')
         prefixed = true; /* absl: I0101 12:00:00.000000 tid file:line] */
     else if (len > 12 && p[0] >= '0' && p[0] <= '9' && p[4] == '-' && p[7] == '-')
         prefixed = true; /* classic: 2022-08-19 00:06:08.735706: I file:line] */
@@ -224,7 +224,10 @@ static int cast(amp_log *a, const char *p, const char *e, long line_no)
             }
         if (c && c + 1 < np + npn) {
             d->node = intern_n(a, np, (size_t)(c - np));
-            d->port = atoi(c + 1);
+            int port = 0; /* the line is not NUL-terminated: bounded parse */
+            for (const char *q = c + 1; q < np + npn && *q >= '0' && *q <= '9' && port < 100000; q++)
+                port = port * 10 + (*q - '0');
+            d->port = port;
         } else {
             d->node = intern_n(a, np, npn);
         }

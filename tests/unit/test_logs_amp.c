@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "logs/amplog.h"
@@ -173,6 +174,29 @@ static void test_itex(void **state)
     amp_log_free(a);
 }
 
+/* Lines come from a read buffer: never NUL-terminated (fuzzer finding). */
+static void test_unterminated_lines(void **state)
+{
+    (void)state;
+    amp_log *a = amp_log_new();
+    const char *msgs[] = {"Inserting cast to DT_FLOAT at BiasAdd b:12",
+                          "I0000 00:00:1.5  905 x.cc:1] Inserting cast to bfloat16 at Op n:7",
+                          "Painting type T of Relu node r DENY", "Converted 1/2 nodes to bfloat16"};
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+        size_t n = strlen(msgs[i]);
+        char *buf = malloc(n); /* exactly n bytes: ASan flags any read past */
+        memcpy(buf, msgs[i], n);
+        amp_log_line(a, buf, n, (long)i + 1);
+        free(buf);
+    }
+    int n;
+    const struct amp_decision *d = amp_log_decisions(a, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(d[0].port, 12);
+    assert_int_equal(d[1].port, 7);
+    amp_log_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_absl_prefix_and_failures),
         cmocka_unit_test(test_vlog_decisions),
         cmocka_unit_test(test_itex),
+        cmocka_unit_test(test_unterminated_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
