@@ -10,6 +10,21 @@
 
 struct backend *bk_embedded_new(struct err *e);
 struct backend *bk_cmd_new(struct err *e);
+const char *const *bk_embedded_env(const struct backend *b);
+const char *const *bk_cmd_env(const struct backend *b);
+
+const char *const *bk_child_env(const struct backend *b)
+{
+    if (!b || !b->ops || !b->ops->name)
+        return NULL;
+    if (!strcmp(b->ops->name, "tf"))
+        return bk_tf_env(b);
+    if (!strcmp(b->ops->name, "cmd"))
+        return bk_cmd_env(b);
+    if (!strcmp(b->ops->name, "embedded"))
+        return bk_embedded_env(b);
+    return NULL;
+}
 
 struct backend *backend_new(enum bk_kind kind, struct err *e)
 {

@@ -109,5 +109,8 @@ void bk_cpu_info(char *model, size_t msize, char *flags, size_t fsize);
  * verbose switches and bk_opts.env. NULL-terminated; free with bk_env_free. */
 char **bk_run_env(const struct bk_opts *o);
 void bk_env_free(char **env);
+/* After start(): the NAME=VALUE lines actually set in the child (any
+ * backend), NULL-terminated, owned by the backend; NULL before start(). */
+const char *const *bk_child_env(const struct backend *b);
 
 #endif

@@ -16,6 +16,7 @@
 #include "runner/tf.h"
 
 struct backend *bk_cmd_new(struct err *e);
+const char *const *bk_cmd_env(const struct backend *b);
 
 struct cmdb {
     struct bk_opts o;
@@ -183,4 +184,10 @@ struct backend *bk_cmd_new(struct err *e)
     b->ops = &cmd_ops;
     b->priv = xcalloc(1, sizeof(struct cmdb));
     return b;
+}
+
+const char *const *bk_cmd_env(const struct backend *b)
+{
+    const struct cmdb *c = b && b->ops == &cmd_ops ? b->priv : NULL;
+    return c ? (const char *const *)c->env : NULL;
 }

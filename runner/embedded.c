@@ -15,6 +15,7 @@
 #include "runner/proc.h"
 
 struct backend *bk_embedded_new(struct err *e);
+const char *const *bk_embedded_env(const struct backend *b);
 
 struct emb {
     struct ek_plan plan;
@@ -225,4 +226,10 @@ void bk_embedded_counts(const struct backend *b, int *compute, int *fused)
         else if (m->plan.n[i].kind == EK_FUSED)
             (*fused)++;
     }
+}
+
+const char *const *bk_embedded_env(const struct backend *b)
+{
+    const struct emb *m = b && b->ops == &embedded_ops ? b->priv : NULL;
+    return m ? (const char *const *)m->env : NULL;
 }
