@@ -101,8 +101,14 @@ static void why_fp32(struct report *r, struct rep_node *rn)
         snprintf(t, sizeof t, "AMP was off for this run (--amp off): everything ran f32");
         wc = "amp_off";
     } else if (!r->plan) {
-        snprintf(t, sizeof t, "ran f32; no AMP plan for this run, so the reason is unknown");
-        wc = "no_plan";
+        /* one run-wide note instead of the same sentence per node */
+        for (int i = 0; i < r->n_whys; i++)
+            if (!strcmp(r->whys[i].code, "no_plan"))
+                return;
+        snprintf(t, sizeof t, "no AMP plan for this run (model not painted), so why nodes ran f32 "
+                              "is unknown");
+        add_why(r, -1, "no_plan", t, NULL, 0);
+        return;
     } else if (r->plan->failed) {
         snprintf(t, sizeof t, "the AMP pass failed, so the whole graph stayed f32: %s",
                  r->plan->failure);

@@ -8,6 +8,9 @@
  * changes, JSON keys, the text layout, compare speedups, the truth check,
  * and the messages for a missing log and a newer run directory.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
