@@ -327,6 +327,61 @@ static void test_text_binary_same(void **state)
     rmdir(dir);
 }
 
+/* ---- the text reader's syntax ------------------------------------------------ */
+
+static void test_textpb_syntax(void **state)
+{
+    (void)state;
+    const char *text =
+        "# comment line\n"
+        "node: [ { name: 'a' op: \"Place\" 'holder' ; attr: [ { key: \"dtype\" value < type: 1 > } ] },\n"
+        "        { name: \"b\\x41\\102\\u00e9\" op: \"Const\", # trailing comment\n"
+        "          attr { key: \"value\" value { tensor { dtype: DT_FLOAT float_val: [1, -2.5e1, inf, 0x10] "
+        "tensor_shape: { dim: { size: 4 } } } } }\n"
+        "          attr { key: 'f' value { f: 1 } } attr { key: 'b' value { b: t } }\n"
+        "          attr { key: 'l' value { list { i: [1, -0x2, 010] type: [DT_HALF, 14] } } } } ]\n"
+        "versions < producer: 38; bad_consumers: [] >\n";
+    struct err e;
+    memset(&e, 0, sizeof e);
+    struct textpb_result r;
+    if (textpb_parse(&tensorflow__graph_def__descriptor, text, strlen(text), "t.pbtxt", &r, &e))
+        fail_msg("%s at %ld:%ld", e.msg, e.line, e.col);
+    const Tensorflow__GraphDef *gd = (const Tensorflow__GraphDef *)r.msg;
+    assert_int_equal(gd->n_node, 2);
+    assert_string_equal(gd->node[0]->op, "Placeholder");
+    assert_int_equal(gd->node[0]->attr[0]->value->type, 1);
+    assert_string_equal(gd->node[1]->name, "bAB\xc3\xa9");
+    const Tensorflow__TensorProto *t = gd->node[1]->attr[0]->value->tensor;
+    assert_int_equal(t->n_float_val, 4);
+    assert_true(t->float_val[1] == -25.0f && t->float_val[2] > 1e38f && t->float_val[3] == 16.0f);
+    assert_true(gd->node[1]->attr[1]->value->f == 1.0f);
+    assert_true(gd->node[1]->attr[2]->value->b);
+    const Tensorflow__AttrValue__ListValue *l = gd->node[1]->attr[3]->value->list;
+    assert_int_equal(l->n_i, 3);
+    assert_true(l->i[1] == -2 && l->i[2] == 8);
+    assert_int_equal(l->n_type, 2);
+    assert_int_equal(l->type[1], TENSORFLOW__DATA_TYPE__DT_BFLOAT16);
+    assert_int_equal(gd->versions->producer, 38);
+    /* The writer's output reads back to the same bytes. */
+    struct abuf b;
+    abuf_init(&b);
+    textpb_write(r.msg, &b);
+    struct textpb_result r2;
+    assert_int_equal(textpb_parse(&tensorflow__graph_def__descriptor, b.data, b.len, "w", &r2, &e),
+                     ST_OK);
+    size_t n1 = protobuf_c_message_get_packed_size(r.msg), n2 = protobuf_c_message_get_packed_size(r2.msg);
+    assert_int_equal(n1, n2);
+    uint8_t *p1 = xmalloc(n1), *p2 = xmalloc(n2);
+    protobuf_c_message_pack(r.msg, p1);
+    protobuf_c_message_pack(r2.msg, p2);
+    assert_memory_equal(p1, p2, n1);
+    free(p1);
+    free(p2);
+    abuf_done(&b);
+    protobuf_c_message_free_unpacked(r.msg, NULL);
+    protobuf_c_message_free_unpacked(r2.msg, NULL);
+}
+
 /* ---- shapes ----------------------------------------------------------------- */
 
 static void test_shapes_cnn(void **state)
@@ -723,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_shapes_attn),       cmocka_unit_test(test_inlining),
         cmocka_unit_test(test_bad_fixtures),      cmocka_unit_test(test_bad_buffers),
         cmocka_unit_test(test_truncated_and_dirs), cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_textpb_syntax),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
