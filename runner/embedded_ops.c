@@ -370,7 +370,9 @@ static const char *einsum_mm(const char *eq, const struct ek_val *a, const struc
     return NULL;
 }
 
-static enum status build_matmul(struct ek_ex *x, int i)
+/* MatMul + BiasAdd with constant weights: TensorFlow's _MklFusedMatMul runs
+ * these as an inner product (src MxK, weights NxK, bias N, dst MxN). */
+static enum status build_inner_product(struct ek_ex *x, int i, bool ta, bool tb)
 {
     const struct g_node *nd = N(x, i);
     const struct ek_node *n = &x->p->n[i];
@@ -378,8 +380,64 @@ static enum status build_matmul(struct ek_ex *x, int i)
     struct ek_val *av = ek_input(x, i, 0, dt);
     if (!av)
         return ST_ERUNTIME;
+    struct ek_val *bv = ek_input(x, i, 1, 0);
+    if (!bv)
+        return ST_ERUNTIME;
+    struct ek_val *ov = ek_output(x, n->out, dt);
+    int64_t M = ov->dims[0], Nn = ov->dims[1], K = ta ? av->dims[0] : av->dims[1];
+    int64_t sd[2] = {M, K}, ss[2] = {ta ? 1 : K, ta ? M : 1};
+    int64_t wd[2] = {Nn, K}, ws[2] = {tb ? K : 1, tb ? 1 : Nn};
+    int64_t dd[2] = {M, Nn}, bd[1] = {Nn};
+    dnnl_memory_desc_t sm, wu, wa, dm, bm;
+    ek_md_strided(&sm, 2, sd, ss, dt);
+    ek_md_strided(&wu, 2, wd, ws, bv->dt);
+    dnnl_memory_desc_init_by_tag(&wa, 2, wu.dims, dt, dnnl_format_tag_any);
+    ek_md_plain(&dm, 2, dd, dt);
+    ek_md_plain(&bm, 1, bd, dnnl_f32);
+    int64_t nb;
+    const float *bias = ek_const_f32(x, N(x, n->bias)->inputs[1].node, &nb);
+    const char *names[4] = {"src", "wei", "bia", "dst"};
+    const dnnl_memory_desc_t *mds[4] = {&sm, &wu, &bm, &dm};
+    describe(x, names, mds, 4);
+    dnnl_inner_product_desc_t id;
+    dnnl_status_t s = dnnl_inner_product_forward_desc_init(&id, dnnl_forward_inference, &sm, &wa,
+                                                           &bm, &dm);
+    if (s != dnnl_success)
+        return err_set(x->e, ST_ERUNTIME,
+                       "oneDNN rejected the inner product of node '%s' (%s): %s; status %s",
+                       nd->name, nd->op, x->what, dnnl_status2str(s));
+    dnnl_primitive_attr_t attr = make_attr(n);
+    dnnl_primitive_t prim = ek_prim(x, i, "inner_product", &id, attr, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (!prim)
+        return ST_ERUNTIME;
+    dnnl_memory_t wm = weights_for(x, i, prim, &wu, bv->buf);
+    if (!wm)
+        return ST_ERUNTIME;
+    /* a transposed src cannot be given as is: let the primitive say so */
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ek_mem(x, &sm, av->buf)},
+                               {DNNL_ARG_WEIGHTS, wm},
+                               {DNNL_ARG_DST, ek_mem(x, &dm, ov->buf)},
+                               {DNNL_ARG_BIAS, ek_mem(x, &bm, (void *)bias)}};
+    ek_add_step(x, prim, 4, args, i, -1, "compute");
+    return ST_OK;
+}
+
+static enum status build_matmul(struct ek_ex *x, int i)
+{
+    const struct g_node *nd = N(x, i);
+    const struct ek_node *n = &x->p->n[i];
+    dnnl_data_type_t dt = cdt(x, i);
     int bnode = nd->inputs[1].node;
     bool bconst = x->p->n[bnode].kind == EK_CONST;
+    if (!strcmp(nd->op, "MatMul") && n->bias >= 0 && bconst) {
+        const struct g_attr *t1 = g_node_attr(nd, "transpose_a"), *t2 = g_node_attr(nd, "transpose_b");
+        if (!(t1 && t1->b))
+            return build_inner_product(x, i, false, t2 && t2->b);
+    }
+    struct ek_val *av = ek_input(x, i, 0, dt);
+    if (!av)
+        return ST_ERUNTIME;
     struct ek_val *bv = ek_input(x, i, 1, bconst ? 0 : dt);
     if (!bv)
         return ST_ERUNTIME;

@@ -53,7 +53,7 @@ for model in "$AMPSCOPE_ROOT"/samples/*.pb; do
                     casts++
                     if (line !~ /,reorder,/ || line !~ /_f32:/ || line !~ /_bf16:/) { print "FAIL: " name ": cast row " $1 " is not an f32<->bf16 reorder"; bad = 1 }
                 }
-                if ($3 == "compute" && line !~ /,reorder,/ && ($2 in planned)) {
+                if ($3 == "compute" && line !~ /,reorder,/ && ($2 in planned) && planned[$2] != "-") {
                     want = amp == "on" && planned[$2] == "bf16"
                     if (want != isbf) { if (nf++ < 5) print "FAIL: " name ": node " $2 " planned " planned[$2] " but ran: " line; bad = 1 }
                     checked++
