@@ -5,6 +5,7 @@
  * StridedSlice/Slice/Tile/Split/Gather, FusedBatchNorm, and the folding of
  * small integer values (Shape -> StridedSlice -> Pack -> Reshape chains).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,30 @@ static const char *const no_output_ops[] = {
     "NoOp", "Assert", "SaveV2", "Save", "AssignVariableOp", "AssignAddVariableOp",
     "AssignSubVariableOp", "ControlTrigger", "_Retval", "PrintV2", NULL};
 
+/* The op lists above as one hashed table op -> bit set, built once. */
+enum { SET_UNARY = 1, SET_BINARY = 2, SET_BOOL = 4, SET_REDUCE = 8, SET_NOOUT = 16 };
+static struct strmap op_sets;
+static pthread_once_t op_sets_once = PTHREAD_ONCE_INIT;
+
+static void op_sets_init(void)
+{
+    static const struct {
+        const char *const *list;
+        int bit;
+    } sets[] = {{unary_ops, SET_UNARY}, {binary_ops, SET_BINARY}, {bool_ops, SET_BOOL},
+                {reduce_ops, SET_REDUCE}, {no_output_ops, SET_NOOUT}};
+    strmap_init(&op_sets);
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        for (const char *const *p = sets[i].list; *p; p++)
+            strmap_put(&op_sets, *p, strmap_get(&op_sets, *p, 0) | sets[i].bit);
+}
+
+static bool op_is(const char *op, int set)
+{
+    pthread_once(&op_sets_once, op_sets_init);
+    return (strmap_get(&op_sets, op, 0) & set) != 0;
+}
+
 static bool is_fbn(const char *op)
 {
     return !strncmp(op, "FusedBatchNorm", 14) || !strcmp(op, "_FusedBatchNormEx") ||
@@ -106,7 +131,7 @@ int si_num_outputs(const struct g_node *n)
 {
     const char *op = n->op;
     const int *types;
-    if (op_in(op, no_output_ops))
+    if (op_is(op, SET_NOOUT))
         return 0;
     if (is_fbn(op))
         return !strcmp(op, "FusedBatchNorm") || !strcmp(op, "FusedBatchNormV2") ? 5 : 6;
@@ -483,7 +508,7 @@ static void infer_dtypes(struct sictx *c, struct g_node *n)
         dt = TF_DT_INT32;
     else if (!strcmp(op, "ArgMax") || !strcmp(op, "ArgMin"))
         dt = attr_type(n, "output_type", TF_DT_INT64);
-    else if (op_in(op, bool_ops))
+    else if (op_is(op, SET_BOOL))
         dt = TF_DT_BOOL;
     else if (!strcmp(op, "Range"))
         dt = attr_type(n, "Tidx", TF_DT_INT32);
@@ -534,6 +559,8 @@ static void fold_values(struct sictx *c, int id)
     const int64_t *a, *b;
     int na, nb;
     int64_t out[SI_MAX_VALS];
+    if (!n->n_outputs || !is_int(n->out_dtype[0]))
+        return; /* only small integer tensors are folded */
     if (!strcmp(op, "Const")) {
         const struct g_attr *v = g_node_attr(n, "value");
         if (v && v->kind == G_ATTR_TENSOR && is_int(v->tensor->dtype) && v->tensor->vals &&
@@ -604,7 +631,7 @@ static void fold_values(struct sictx *c, int id)
     }
     static const char *const arith[] = {"Mul", "Add", "AddV2", "Sub", "FloorDiv", "Div",
                                         "RealDiv", "Maximum", "Minimum", NULL};
-    if (op_in(op, arith) && is_int(n->n_outputs ? n->out_dtype[0] : 0)) {
+    if (op_in(op, arith)) {
         if (si_in_value(c, n, 0, &a, &na) && si_in_value(c, n, 1, &b, &nb) &&
             (na == nb || na == 1 || nb == 1)) {
             int m = na > nb ? na : nb;
@@ -677,13 +704,13 @@ void si_infer_node(struct sictx *c, int id)
             }
         if (n->n_outputs > 1)
             n->out_shape[1] = with_rank(0);
-    } else if (op_in(op, unary_ops) || (!strcmp(op, "IdentityN") && 0)) {
+    } else if (op_is(op, SET_UNARY)) {
         for (int k = 0; k < n->n_outputs; k++)
             n->out_shape[k] = *x; /* Switch: both ports */
     } else if (!strcmp(op, "IdentityN")) {
         for (int k = 0; k < n->n_outputs; k++)
             n->out_shape[k] = *si_in_shape(c, n, k);
-    } else if (op_in(op, binary_ops)) {
+    } else if (op_is(op, SET_BINARY)) {
         s = *x;
         for (int k = 1; k < n->n_data_inputs; k++) {
             const struct g_shape *y = si_in_shape(c, n, k);
@@ -893,7 +920,7 @@ void si_infer_node(struct sictx *c, int id)
         } else if (x->rank >= 0) {
             set0(n, with_rank(x->rank));
         }
-    } else if (op_in(op, reduce_ops) || !strcmp(op, "ArgMax") || !strcmp(op, "ArgMin")) {
+    } else if (op_is(op, SET_REDUCE) || !strcmp(op, "ArgMax") || !strcmp(op, "ArgMin")) {
         bool keep = attr_b(n, "keep_dims") && strncmp(op, "Arg", 3);
         if (x->rank >= 0 && si_in_value(c, n, 1, &v, &nv)) {
             bool red[G_MAX_RANK] = {0};
