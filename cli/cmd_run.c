@@ -1,12 +1,698 @@
-/* cmd_run.c: placeholder until the `run` command lands; it says so and fails. */
+/* cmd_run.c: `ampscope run MODEL [options] [-- COMMAND ARGS...]`: loads and
+ * paints the model, runs it on a backend (embedded oneDNN, TensorFlow, or the
+ * user's own command) under ONEDNN_VERBOSE with a progress bar, keeps the
+ * evidence in a run directory written as the run goes, then builds and shows
+ * the report (text, --json, or the TUI on a terminal). Ctrl-C cancels the
+ * child and keeps the partial run directory (exit 130).
+ */
 #include "cli/cli.h"
 
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze/amp.h"
+#include "analyze/graph.h"
+#include "analyze/rundir.h"
+#include "analyze/report.h"
+#include "render/report_text.h"
+#include "runner/backend.h"
+#include "tui/tui.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ampscope run MODEL [options]\n"
+            "       ampscope run MODEL [options] -- COMMAND ARGS...\n"
+            "\n"
+            "Runs MODEL under ONEDNN_VERBOSE, keeps the evidence in a run directory, maps every\n"
+            "oneDNN primitive back to its graph node and reports which nodes ran in bf16, which on\n"
+            "AMX, where Casts sit and what they cost, and why the rest did not.\n"
+            "\n"
+            "MODEL: a frozen GraphDef (.pb/.pbtxt), a SavedModel directory or a .meta file.\n"
+            "\n"
+            "backends:\n"
+            "  --backend embedded   (default) ampscope's own oneDNN executor: real oneDNN primitives,\n"
+            "                       precision from the AMP painter's plan, no TensorFlow needed\n"
+            "  --backend tf         real TensorFlow (auto_mixed_precision_onednn_bfloat16); needs a\n"
+            "                       Python with TensorFlow (`make deps-tf`, --python, AMPSCOPE_PYTHON)\n"
+            "  --backend auto       tf when TensorFlow is found, else embedded (says which)\n"
+            "  -- COMMAND ARGS...   run your own command instead, with ONEDNN_VERBOSE=1, timestamps and\n"
+            "                       TF's AMP logging set; its stdout is kept as verbose.log, its stderr\n"
+            "                       as amp.log, and the report is built from them\n"
+            "\n"
+            "options:\n"
+            "  --out DIR            run directory (default runs/<model>-<yyyymmdd-hhmmss>)\n"
+            "  --warmup N           warmup iterations, not measured (default 3)\n"
+            "  --iters N            measured iterations (default 10)\n"
+            "  --batch N            size of an unknown first dimension of every input (default 1)\n"
+            "  --input NAME:SHAPE   shape of an input, e.g. --input x:8x224x224x3 (repeatable)\n"
+            "  --seed N             seed of the random inputs (default 1)\n"
+            "  --amp on|off         off runs everything in f32 (the baseline); default on\n"
+            "  --compare            also run the f32 baseline (into DIR/compare) and report the\n"
+            "                       bf16 speedup, whole model and per node\n"
+            "  --tf-version V       TensorFlow release whose AMP lists to use (default: newest)\n"
+            "  --allow-add OPS, --allow-remove OPS, --infer-add OPS, --infer-remove OPS,\n"
+            "  --clear-add OPS, --clear-remove OPS, --deny-add OPS, --deny-remove OPS\n"
+            "                       edit the AMP lists (comma-separated ops) exactly as the\n"
+            "                       TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_* variables do; those\n"
+            "                       variables in your environment are applied first\n"
+            "  --timeout S          stop the run after S seconds (the partial run is kept)\n"
+            "  --python PATH        Python with TensorFlow for --backend tf/auto\n"
+            "  --json               print the report as JSON (schema: docs/report.md, docs/run.md)\n"
+            "  --no-tui             print the text report even on a terminal\n"
+            "  --fail-under PCT     exit 3 when the bf16 share of compute time is below PCT percent\n"
+            "  -h, --help           this help\n"
+            "\n"
+            "examples:\n"
+            "  ampscope run samples/mnist_convnet.pb --no-tui\n"
+            "  ampscope run samples/transformer_block.pb --batch 64 --compare --json | jq .compare\n"
+            "  ampscope run model.pb --input x:1x224x224x3 --deny-add Softmax --fail-under 80\n"
+            "  ampscope run model.pb --out runs/mine -- python infer.py --model model.pb\n"
+            "  ampscope open runs/mine          (re-analyse a run without running it again)\n"
+            "\n"
+            "The run directory (docs/run.md): meta.json, verbose.log (oneDNN's own lines plus\n"
+            "iteration markers), plan.json, truth.tsv (embedded), amp.log, a copy of the model,\n"
+            "report.json. An interrupted run keeps a readable partial directory.\n"
+            "\n"
+            "exit codes: 0 ok; 2 bad usage or input (unsupported op, unknown input shape, ...);\n"
+            "            3 bf16 share below --fail-under; 4 the run failed (oneDNN error, crash,\n"
+            "            timeout); 130 interrupted (Ctrl-C), the partial run directory is kept\n");
+}
+
+/* ---- Ctrl-C --------------------------------------------------------------- */
+
+static volatile sig_atomic_t g_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    g_interrupted = 1;
+}
+
+static void install_sigint(struct sigaction *old_int, struct sigaction *old_term)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, old_int);
+    sigaction(SIGTERM, &sa, old_term);
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+struct run_opts {
+    const char *model;
+    const char *out;
+    const char *backend;
+    int warmup, iters, batch;
+    bool batch_given;
+    unsigned seed;
+    bool amp_off, compare, json, no_tui;
+    const char *tf_version;
+    const char *python;
+    double timeout_s;
+    double fail_under;
+    bool fail_under_set;
+    struct g_input_bind binds[32];
+    int n_binds;
+    struct {
+        enum amp_list list;
+        bool add;
+        const char *ops;
+    } edits[64];
+    int n_edits;
+    char **cmd_argv;
+};
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int list_flag(const char *a, enum amp_list *l, bool *add)
+{
+    static const struct {
+        const char *name;
+        enum amp_list l;
+    } t[] = {{"allow", AMP_LIST_ALLOW}, {"infer", AMP_LIST_INFER}, {"clear", AMP_LIST_CLEAR},
+             {"deny", AMP_LIST_DENY}};
+    if (strncmp(a, "--", 2))
+        return 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        size_t n = strlen(t[i].name);
+        if (!strncmp(a + 2, t[i].name, n)) {
+            if (!strcmp(a + 2 + n, "-add")) {
+                *l = t[i].l;
+                *add = true;
+                return 1;
+            }
+            if (!strcmp(a + 2 + n, "-remove")) {
+                *l = t[i].l;
+                *add = false;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->warmup = 3;
+    o->iters = 10;
+    o->batch = 1;
+    o->seed = 1;
+    o->backend = "embedded";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED()                                                                          \
+    do {                                                                                \
+        if (!v) {                                                                       \
+            cli_errorf("run", "%s needs a value (see `ampscope run --help`)", a);       \
+            return CLI_USAGE;                                                           \
+        }                                                                               \
+        i++;                                                                            \
+    } while (0)
+        enum amp_list l;
+        bool add;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return CLI_OK;
+        } else if (!strcmp(a, "--")) {
+            if (i + 1 >= argc) {
+                cli_errorf("run", "nothing after `--`: give the command to run, e.g. "
+                                  "`-- python infer.py`");
+                return CLI_USAGE;
+            }
+            o->cmd_argv = argv + i + 1;
+            break;
+        } else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
+            NEED();
+            o->out = v;
+        } else if (!strcmp(a, "--backend")) {
+            NEED();
+            o->backend = v;
+            if (bk_kind_parse(v) == -1) {
+                cli_errorf("run", "unknown backend '%s': use embedded, tf or auto", v);
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--warmup")) {
+            NEED();
+            if (!parse_int(v, 0, 100000, &o->warmup)) {
+                cli_errorf("run", "--warmup wants a whole number >= 0, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--iters")) {
+            NEED();
+            if (!parse_int(v, 1, 1000000, &o->iters)) {
+                cli_errorf("run", "--iters wants a whole number >= 1, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--batch")) {
+            NEED();
+            if (!parse_int(v, 1, 1 << 20, &o->batch)) {
+                cli_errorf("run", "--batch wants a whole number >= 1, not '%s'", v);
+                return CLI_USAGE;
+            }
+            o->batch_given = true;
+        } else if (!strcmp(a, "--seed")) {
+            NEED();
+            int s;
+            if (!parse_int(v, 0, INT_MAX, &s)) {
+                cli_errorf("run", "--seed wants a whole number >= 0, not '%s'", v);
+                return CLI_USAGE;
+            }
+            o->seed = (unsigned)s;
+        } else if (!strcmp(a, "--input")) {
+            NEED();
+            struct err e = {0};
+            if (o->n_binds >= 32) {
+                cli_errorf("run", "at most 32 --input bindings");
+                return CLI_USAGE;
+            }
+            if (g_input_bind_parse(v, &o->binds[o->n_binds], &e) != ST_OK) {
+                cli_errorf("run", "--input %s: %s (form: NAME:SHAPE, e.g. x:1x28x28x1)", v, e.msg);
+                return CLI_USAGE;
+            }
+            o->n_binds++;
+        } else if (!strcmp(a, "--amp")) {
+            NEED();
+            if (!strcmp(v, "off"))
+                o->amp_off = true;
+            else if (strcmp(v, "on")) {
+                cli_errorf("run", "--amp wants on or off, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--compare")) {
+            o->compare = true;
+        } else if (!strcmp(a, "--tf-version")) {
+            NEED();
+            o->tf_version = v;
+        } else if (!strcmp(a, "--python")) {
+            NEED();
+            o->python = v;
+        } else if (!strcmp(a, "--timeout")) {
+            NEED();
+            if (!parse_double(v, 0.001, 1e7, &o->timeout_s)) {
+                cli_errorf("run", "--timeout wants seconds > 0, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--fail-under")) {
+            NEED();
+            if (!parse_double(v, 0, 100, &o->fail_under)) {
+                cli_errorf("run", "--fail-under wants a percentage 0..100, not '%s'", v);
+                return CLI_USAGE;
+            }
+            o->fail_under_set = true;
+        } else if (!strcmp(a, "--json")) {
+            o->json = true;
+        } else if (!strcmp(a, "--no-tui")) {
+            o->no_tui = true;
+        } else if (list_flag(a, &l, &add)) {
+            NEED();
+            if (o->n_edits >= 64) {
+                cli_errorf("run", "too many list edits (at most 64)");
+                return CLI_USAGE;
+            }
+            o->edits[o->n_edits].list = l;
+            o->edits[o->n_edits].add = add;
+            o->edits[o->n_edits].ops = v;
+            o->n_edits++;
+        } else if (a[0] == '-' && a[1]) {
+            cli_errorf("run", "unknown option '%s' (see `ampscope run --help`)", a);
+            return CLI_USAGE;
+        } else if (!o->model) {
+            o->model = a;
+        } else {
+            cli_errorf("run", "more than one model given ('%s' and '%s'); a command to run goes "
+                              "after `--`", o->model, a);
+            return CLI_USAGE;
+        }
+#undef NEED
+    }
+    if (!o->model) {
+        cli_errorf("run", "no model given (usage: ampscope run MODEL [options]; see --help)");
+        return CLI_USAGE;
+    }
+    if (o->cmd_argv && o->compare) {
+        cli_errorf("run", "--compare needs a backend that can run both precisions; it does not "
+                          "apply to `-- COMMAND`");
+        return CLI_USAGE;
+    }
+    return -1;
+}
+
+/* ---- progress ------------------------------------------------------------- */
+
+static void progress_draw(const char *label, const struct bk_progress *pg, int warmup)
+{
+    char bar[31];
+    int w = 30, filled = 0;
+    if (pg->iter_total > 0)
+        filled = (int)((double)pg->iter_done / pg->iter_total * w + 0.5);
+    if (filled > w)
+        filled = w;
+    for (int i = 0; i < w; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[w] = 0;
+    char what[64];
+    if (pg->iter_total > 0 && pg->iter_done < warmup)
+        snprintf(what, sizeof what, "warmup %d/%d", pg->iter_done, warmup);
+    else if (pg->iter_total > 0)
+        snprintf(what, sizeof what, "iteration %d/%d", pg->iter_done - warmup, pg->iter_total - warmup);
+    if (pg->iter_total > 0)
+        fprintf(stderr, "\r%s [%s] %-18s %6.1f s  %ld verbose lines \x1b[K", label, bar, what,
+                pg->elapsed_s, pg->events);
+    else
+        fprintf(stderr, "\r%s %-10s %6.1f s  %ld verbose lines \x1b[K", label,
+                pg->phase ? pg->phase : "", pg->elapsed_s, pg->events);
+    fflush(stderr);
+}
+
+static char *join_command(int argc, char **argv)
+{
+    struct abuf b;
+    abuf_init(&b);
+    abuf_puts(&b, "ampscope");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        abuf_putc(&b, ' ');
+        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "-_./:=,+@%") == strlen(a)) {
+            abuf_puts(&b, a);
+        } else {
+            abuf_putc(&b, '\'');
+            for (; *a; a++) {
+                if (*a == '\'')
+                    abuf_puts(&b, "'\\''");
+                else
+                    abuf_putc(&b, *a);
+            }
+            abuf_putc(&b, '\'');
+        }
+    }
+    return b.data ? b.data : xstrdup("ampscope");
+}
+
+/* One backend run into dir. Returns CLI_OK, CLI_USAGE (prepare failed: nothing
+ * ran), CLI_RUNTIME or CLI_INTERRUPTED; prints its own messages. */
+static int run_one(const struct run_opts *ro, enum bk_kind kind, const graph *g,
+                   const amp_plan *plan, struct bk_opts *bo, const char *dir, const char *command,
+                   const char *label, bool show_progress)
+{
+    struct err e = {0};
+    struct backend *b = backend_new(kind, &e);
+    if (!b) {
+        cli_errorf("run", "%s", e.msg);
+        return CLI_USAGE;
+    }
+    if (b->ops->prepare(b, g, plan, bo, &e) != ST_OK) {
+        cli_errorf("run", "%s", e.msg);
+        backend_free(b);
+        return CLI_USAGE;
+    }
+    struct rundir_meta meta;
+    if (bk_rundir_begin(dir, &meta, plan, bo, b->ops->name, command, &e) != ST_OK) {
+        cli_errorf("run", "cannot write the run directory: %s", e.msg);
+        backend_free(b);
+        return CLI_RUNTIME;
+    }
+    (void)ro;
+    if (b->ops->start(b, dir, &e) != ST_OK) {
+        cli_errorf("run", "%s", e.msg);
+        struct err e2;
+        bk_rundir_end(dir, &meta, "failed", e.msg, &e2);
+        backend_free(b);
+        return CLI_RUNTIME;
+    }
+    const char *const *cenv = bk_child_env(b);
+    if (cenv) {
+        size_t off = 0;
+        meta.env[0] = 0;
+        for (; *cenv && off + 2 < sizeof meta.env; cenv++)
+            off += (size_t)snprintf(meta.env + off, sizeof meta.env - off, "%s\n", *cenv);
+        rundir_write_meta(dir, &meta, &e);
+    }
+    struct bk_progress pg;
+    memset(&pg, 0, sizeof pg);
+    bool cancelled = false;
+    double last_draw = 0;
+    for (;;) {
+        b->ops->poll(b, &pg);
+        if (pg.state != BK_RUNNING && pg.state != BK_IDLE)
+            break;
+        if (g_interrupted && !cancelled) {
+            cancelled = true;
+            if (show_progress)
+                fprintf(stderr, "\r\x1b[K");
+            fprintf(stderr, "ampscope run: interrupted, stopping the run...\n");
+            b->ops->cancel(b);
+            continue;
+        }
+        if (show_progress && util_now_ms() - last_draw > 100) {
+            progress_draw(label, &pg, bo->warmup);
+            last_draw = util_now_ms();
+        }
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    enum status st = b->ops->finish(b, &e);
+    b->ops->poll(b, &pg);
+    if (show_progress) {
+        progress_draw(label, &pg, bo->warmup);
+        fputc('\n', stderr);
+    }
+    const char *status = st == ST_OK ? "ok" : (cancelled || st == ST_ECANCEL) ? "interrupted" : "failed";
+    meta.exit_code = st == ST_OK ? 0 : -1;
+    struct err e2 = {0};
+    if (bk_rundir_end(dir, &meta, status, st == ST_OK ? NULL : e.msg, &e2) != ST_OK)
+        cli_errorf("run", "could not finish meta.json: %s", e2.msg);
+    backend_free(b);
+    if (st == ST_OK)
+        return CLI_OK;
+    if (!strcmp(status, "interrupted")) {
+        fprintf(stderr, "ampscope run: %s\n  partial run directory: %s (status \"interrupted\"; "
+                        "`ampscope open %s --no-tui` reads what was recorded)\n",
+                e.msg, dir, dir);
+        return CLI_INTERRUPTED;
+    }
+    fprintf(stderr, "ampscope run: the run failed: %s\n  run directory: %s\n", e.msg, dir);
+    return CLI_RUNTIME;
+}
+
+/* NAME=VALUE of the list edits, for the child and meta.json. */
+static char **list_env(const amp_lists *l)
+{
+    const char *const *names = NULL, *const *values = NULL;
+    int n = amp_lists_env(l, &names, &values);
+    char **env = xcalloc((size_t)(n > 0 ? n : 0) + 1, sizeof *env);
+    for (int i = 0; i < n; i++)
+        env[i] = xasprintf("%s=%s", names[i], values[i]);
+    return env;
+}
+
+static void free_env(char **env)
+{
+    if (!env)
+        return;
+    for (char **p = env; *p; p++)
+        free(*p);
+    free(env);
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_errorf("run", "not available yet in this build");
-    return CLI_USAGE;
+    struct run_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    struct err e = {0};
+    int code = CLI_OK;
+    graph *g = NULL;
+    amp_lists *lists = NULL;
+    amp_plan *plan = NULL;
+    char **lenv = NULL;
+    char *command = NULL;
+    char dir[PATH_MAX] = "";
+    struct sigaction old_int, old_term;
+    bool sig_installed = false;
+
+    /* which backend */
+    enum bk_kind kind = BK_EMBEDDED;
+    if (o.cmd_argv) {
+        kind = BK_CMD;
+    } else {
+        int k = bk_kind_parse(o.backend);
+        if (k == -2) {
+            char why[768];
+            kind = bk_auto_pick(o.python, why, sizeof why);
+            fprintf(stderr, "ampscope run: %s\n", why);
+        } else {
+            kind = (enum bk_kind)k;
+        }
+    }
+
+    /* the model, its shapes and the AMP plan */
+    g = graph_load(o.model, NULL, &e);
+    if (!g) {
+        cli_error(&e);
+        code = CLI_USAGE;
+        goto out;
+    }
+    if (!o.batch_given && kind != BK_CMD) {
+        for (int i = 0; i < g->n_inputs; i++) {
+            const struct g_endpoint *in = &g->inputs[i];
+            bool bound = false;
+            for (int j = 0; j < o.n_binds; j++)
+                bound |= !strcmp(o.binds[j].name, in->name);
+            if (!bound && in->shape.rank > 0 && in->shape.dim[0] < 0 && !o.json)
+                fprintf(stderr, "ampscope run: note: input '%s' has an unknown batch dimension; "
+                                "using 1 (set it with --batch N)\n",
+                        in->name);
+        }
+    }
+    if (graph_infer(g, o.binds, o.n_binds, o.batch, &e) != ST_OK) {
+        cli_error(&e);
+        code = CLI_USAGE;
+        goto out;
+    }
+    lists = amp_lists_new(o.tf_version, &e);
+    if (!lists) {
+        cli_errorf("run", "--tf-version: %s", e.msg);
+        code = CLI_USAGE;
+        goto out;
+    }
+    if (amp_lists_from_env(lists, NULL, &e) != ST_OK) {
+        cli_errorf("run", "%s", e.msg);
+        code = CLI_USAGE;
+        goto out;
+    }
+    for (int i = 0; i < o.n_edits; i++)
+        amp_lists_edit(lists, o.edits[i].list, o.edits[i].add, o.edits[i].ops);
+    struct amp_opts aopts = {.all_on_cpu = true};
+    plan = amp_paint(g, lists, &aopts, &e);
+    if (!plan) {
+        cli_errorf("run", "painting the graph failed: %s", e.msg);
+        code = CLI_USAGE;
+        goto out;
+    }
+    lenv = list_env(lists);
+
+    /* the run directory */
+    if (o.out) {
+        string_copy(dir, o.out);
+        if (util_mkdirs(dir, &e) != ST_OK) {
+            cli_error(&e);
+            code = CLI_USAGE;
+            goto out;
+        }
+    } else {
+        char name[256];
+        const char *base = strrchr(o.model, '/');
+        string_copy(name, base && base[1] ? base + 1 : o.model);
+        char *dot = strrchr(name, '.');
+        if (dot && dot != name)
+            *dot = 0;
+        if (rundir_create("runs", name, dir, sizeof dir, &e) != ST_OK) {
+            cli_error(&e);
+            code = CLI_USAGE;
+            goto out;
+        }
+    }
+    command = join_command(argc, argv);
+
+    struct bk_opts bo = {
+        .warmup = o.warmup,
+        .iters = o.iters,
+        .batch = o.batch,
+        .binds = o.binds,
+        .n_binds = o.n_binds,
+        .seed = o.seed,
+        .amp_off = o.amp_off,
+        .env = (const char *const *)lenv,
+        .python = o.python,
+        .argv = (const char *const *)o.cmd_argv,
+        .timeout_s = o.timeout_s,
+        .model_path = o.model,
+        .tf_version = o.tf_version,
+    };
+    bool tty = isatty(2) && !getenv("AMPSCOPE_NO_PROGRESS");
+    g_interrupted = 0;
+    install_sigint(&old_int, &old_term);
+    sig_installed = true;
+    if (!o.json)
+        fprintf(stderr, "ampscope run: %s on the %s backend%s -> %s\n", o.model,
+                bk_kind_name(kind), kind == BK_CMD ? "" : o.amp_off ? " (--amp off: all f32)" : "",
+                dir);
+    code = run_one(&o, kind, g, plan, &bo, dir, command, o.compare ? "bf16" : "run", tty);
+    if (code == CLI_USAGE) {
+        /* nothing ran: do not leave an empty run directory behind */
+        rmdir(dir); /* removes it only when empty */
+        goto out;
+    }
+    if (code == CLI_OK && o.compare) {
+        char cdir[PATH_MAX];
+        rundir_path(dir, RUNDIR_COMPARE, cdir, sizeof cdir);
+        struct bk_opts bo2 = bo;
+        bo2.amp_off = true;
+        code = run_one(&o, kind, g, plan, &bo2, cdir, command, "f32 ", tty);
+        if (code == CLI_OK) {
+            struct rundir_meta m;
+            if (rundir_read_meta(dir, &m, &e) == ST_OK) {
+                m.compare = true;
+                rundir_write_meta(dir, &m, &e);
+            }
+        }
+    }
+    if (code != CLI_OK)
+        goto out;
+
+    /* the report */
+    if (sig_installed) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        sig_installed = false;
+    }
+    bool use_tui = !o.json && !o.no_tui && isatty(1) && isatty(0);
+    if (use_tui) {
+        struct tui_opts to = {.run_dir = dir, .model_path = o.model, .tf_version = o.tf_version,
+                              .backend = bk_kind_name(kind)};
+        code = tui_main(&to);
+        goto out;
+    }
+    struct report_opts ropt = {.top_why = 10};
+    struct report *rep = report_from_rundir(dir, g, plan, &ropt, &e);
+    if (!rep) {
+        cli_errorf("run", "the run finished but its report could not be built: %s (run directory: %s)",
+                   e.msg, dir);
+        code = CLI_RUNTIME;
+        goto out;
+    }
+    struct abuf jb;
+    abuf_init(&jb);
+    report_json(rep, &jb);
+    char rp[PATH_MAX];
+    rundir_path(dir, RUNDIR_REPORT, rp, sizeof rp);
+    struct err e3 = {0};
+    if (util_write_file_atomic(rp, jb.data ? jb.data : "", jb.len, &e3) != ST_OK)
+        cli_errorf("run", "warning: could not write %s: %s", rp, e3.msg);
+    if (o.json) {
+        fwrite(jb.data ? jb.data : "", 1, jb.len, stdout);
+    } else {
+        struct abuf tb;
+        abuf_init(&tb);
+        rep_text_render(rep, &tb, util_use_color(stdout), 0);
+        fwrite(tb.data ? tb.data : "", 1, tb.len, stdout);
+        abuf_done(&tb);
+        printf("\nrun directory: %s   (`ampscope open %s` re-analyses it)\n", dir, dir);
+    }
+    abuf_done(&jb);
+    if (o.fail_under_set) {
+        double pct = rep->bf16_share * 100.0;
+        if (!(pct >= o.fail_under)) {
+            fprintf(stderr, "ampscope run: bf16 share %.1f%% is below --fail-under %.1f%%\n", pct,
+                    o.fail_under);
+            code = CLI_FAIL_UNDER;
+        }
+    }
+    report_free(rep);
+
+out:
+    if (sig_installed) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    free(command);
+    free_env(lenv);
+    amp_plan_free(plan);
+    amp_lists_free(lists);
+    graph_free(g);
+    for (int i = 0; i < o.n_binds; i++)
+        g_input_bind_done(&o.binds[i]);
+    return code;
 }
