@@ -19,29 +19,33 @@ head -c $((64 << 20)) "$T/big.log" >"$T/small.log"
 cat "$T/big.log" "$T/small.log" >/dev/null # page cache
 bytes=$(stat -c %s "$T/big.log")
 
-best() { # best wall seconds of 3 runs of "$@" (stdout discarded)
-    local b="" t
+# measure CMD...: prints "wall cpu rss_kb" of the best (least CPU) of 3 runs;
+# cpu = user + sys seconds, which a loaded shared machine disturbs less than
+# wall time.
+measure() {
+    local best="" best_c="" line w u s m c
     for _ in 1 2 3; do
-        local s e
-        s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-        t=$(echo "$e - $s" | bc -l)
-        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+        line=$(/usr/bin/time -f '%e %U %S %M' "$@" 2>&1 >/dev/null | tail -1)
+        read -r w u s m <<<"$line"
+        c=$(echo "$u + $s" | bc -l)
+        if [ -z "$best_c" ] || [ "$(echo "$c < $best_c" | bc -l)" = 1 ]; then
+            best="$w $c $m"
+            best_c=$c
+        fi
     done
-    echo "$b"
+    echo "$best"
 }
-rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-
-t_wc=$(best wc -l "$T/big.log")
-t_amp=$(best "$AMPSCOPE" logs "$T/big.log")
-t_json=$(best "$AMPSCOPE" logs --json "$T/big.log")
-rss_big=$(rss "$AMPSCOPE" logs "$T/big.log")
-rss_small=$(rss "$AMPSCOPE" logs "$T/small.log")
+read -r w_wc c_wc _ <<<"$(measure wc -l "$T/big.log")"
+read -r w_amp c_amp rss_big <<<"$(measure "$AMPSCOPE" logs "$T/big.log")"
+read -r w_json c_json _ <<<"$(measure "$AMPSCOPE" logs --json "$T/big.log")"
+read -r _ _ rss_small <<<"$(measure "$AMPSCOPE" logs "$T/small.log")"
 lines=$("$AMPSCOPE" logs --json "$T/big.log" | jq -r '"\(.lines) lines, \(.verbose_lines) verbose, \(.unparsed_lines) unparsed"' 2>/dev/null)
 
 mbps() { echo "scale=0; $bytes / 1000000 / $1" | bc -l; }
-printf 'machine:     %s, %s cores\n' "$(lscpu | sed -n 's/^Model name: *//p' | head -1)" "$(nproc)"
+printf 'machine:     %s, %s cores, load average %s\n' "$(lscpu | sed -n 's/^Model name: *//p' | head -1)" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
 printf 'log:         %s MB (%s)\n' "$((bytes / 1000000))" "${lines:-?}"
-printf 'wc -l:       %.3f s  (%s MB/s)\n' "$t_wc" "$(mbps "$t_wc")"
-printf 'ampscope:    %.3f s  %s MB/s  %.1fx the time of wc -l  (text report)\n' "$t_amp" "$(mbps "$t_amp")" "$(echo "$t_amp / $t_wc" | bc -l)"
-printf 'ampscope:    %.3f s  %s MB/s  (--json)\n' "$t_json" "$(mbps "$t_json")"
+printf 'wc -l:       cpu %.3f s (%s MB/s), wall %.3f s\n' "$c_wc" "$(mbps "$c_wc")" "$w_wc"
+printf 'ampscope:    cpu %.3f s = %s MB/s on one core, %.1fx the CPU time of wc -l; wall %.3f s (%s MB/s)  [text]\n' \
+    "$c_amp" "$(mbps "$c_amp")" "$(echo "$c_amp / $c_wc" | bc -l)" "$w_amp" "$(mbps "$w_amp")"
+printf 'ampscope:    cpu %.3f s = %s MB/s on one core; wall %.3f s  [--json]\n' "$c_json" "$(mbps "$c_json")" "$w_json"
 printf 'peak RSS:    %s KB on %s MB, %s KB on the first 64 MiB\n' "$rss_big" "$((bytes / 1000000))" "$rss_small"
