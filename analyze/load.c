@@ -412,6 +412,11 @@ graph *graph_load_buffer(const void *data, size_t len, const char *name,
     const uint8_t *d = data;
     enum status st;
     char first[64];
+    if (len >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf) { /* UTF-8 BOM: text */
+        d += 3;
+        len -= 3;
+        data = d;
+    }
     if (!len)
         st = err_at(e, ST_EFORMAT, g->path, 0, 0,
                     "the file is empty; export the model again (tf.io.write_graph or "

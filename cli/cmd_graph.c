@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyze/graph.h"
 #include "cli/cli.h"
@@ -294,7 +296,7 @@ static void print_text(const graph *g, bool nodes)
         printf("%s%-10s%s %d%s%s\n", bold, "producer", off, g->producer,
                *g->tf_version ? ", TensorFlow " : "", g->tf_version);
     else
-        printf("%s%-10s%s not recorded (old TF1 graph)%s%s\n", bold, "producer", off,
+        printf("%s%-10s%s not recorded (no versions field, as in old TF1 graphs)%s%s\n", bold, "producer", off,
                *g->tf_version ? ", TensorFlow " : "", g->tf_version);
     printf("%s%-10s%s %d", bold, "nodes", off, g->n_nodes);
     if (g->n_nodes != g->n_top_nodes)
@@ -424,7 +426,14 @@ int cmd_graph(int argc, char **argv)
         rc = CLI_USAGE;
         goto out;
     }
+    struct stat sb;
+    bool progress = isatty(2) && stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) &&
+                    sb.st_size > (64 << 20);
+    if (progress)
+        fprintf(stderr, "ampscope: loading %s (%.0f MB)...", argv[optind], sb.st_size / 1e6);
     graph *g = graph_load(argv[optind], &lo, &e);
+    if (progress)
+        fprintf(stderr, "\r\033[K");
     if (!g) {
         cli_error(&e);
         rc = CLI_USAGE;
