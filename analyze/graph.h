@@ -215,6 +215,11 @@ void graph_free(graph *g);
  * buffer is borrowed only during the call. */
 graph *graph_load_buffer(const void *data, size_t len, const char *name,
                          const struct graph_load_opts *opts, struct err *e);
+/* Builds a graph from an already-decoded tensorflow.GraphDef (a
+ * Tensorflow__GraphDef *, e.g. a RunMetadata partition graph). The message is
+ * borrowed: it must outlive the graph. name is used in messages. */
+graph *graph_from_graphdef(const void *graphdef, const char *name,
+                           const struct graph_load_opts *opts, struct err *e);
 /* Limits the loaders enforce on hostile input. */
 #define G_MAX_NESTING 100   /* protobuf message nesting (binary and text) */
 #define G_MAX_INLINE_DEPTH 16 /* nested function calls inlined */

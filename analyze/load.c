@@ -432,6 +432,24 @@ graph *graph_load_buffer(const void *data, size_t len, const char *name,
     return g;
 }
 
+graph *graph_from_graphdef(const void *graphdef, const char *name,
+                           const struct graph_load_opts *opts, struct err *e)
+{
+    static const struct graph_load_opts defaults = {0};
+    const struct graph_load_opts *o = opts ? opts : &defaults;
+    if (!graphdef) {
+        err_set(e, ST_EINVAL, "no GraphDef given");
+        return NULL;
+    }
+    graph *g = graph_new_empty(name ? name : "<graphdef>");
+    g->format = G_FMT_GRAPHDEF_BINARY;
+    if (finish(g, NULL, graphdef, o, e) != ST_OK) {
+        graph_free(g);
+        return NULL;
+    }
+    return g;
+}
+
 /* ---- files and directories ------------------------------------------------------ */
 
 static bool is_dir(const char *path)

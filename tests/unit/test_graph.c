@@ -667,6 +667,13 @@ static void test_truncated_and_dirs(void **state)
         else
             assert_true(e.msg[0] != 0);
     }
+    /* The same GraphDef handed over already decoded (RunMetadata partition graphs). */
+    g = graph_from_graphdef(r.msg, "partition_graph_0", NULL, &e);
+    assert_non_null(g);
+    assert_int_equal(g->n_nodes, 21);
+    assert_int_equal(graph_infer(g, NULL, 0, 4, &e), ST_OK);
+    assert_shape(g, "flat", 0, "4x392");
+    graph_free(g);
     g = graph_load_buffer(bin, n / 2 + 1, "half.pb", NULL, &e);
     if (g)
         graph_free(g);
