@@ -74,10 +74,35 @@ const char *amp_op_suggest(const char *op);
 enum amp_level { AMP_LEVEL_DEFAULT, AMP_LEVEL_TREAT_INFER_AS_DENY, AMP_LEVEL_UNSAFE_FORCE_ALL };
 enum amp_level amp_lists_level(const amp_lists *l);
 
+/* ---- added by the painter owner (backward-compatible) -------------------- */
+/* Is op on `list` after the edits (each list checked on its own, as TF does). */
+bool amp_lists_has(const amp_lists *l, enum amp_list list, const char *op);
+/* The ops of one list after edits, sorted; owned by l, valid until the next edit. */
+int amp_lists_ops(const amp_lists *l, enum amp_list list, const char *const **ops);
+/* Which TF releases this list set stands for, e.g. "TF 2.13-2.14". */
+const char *amp_lists_covers(const amp_lists *l);
+/* Sets the level as TF reads it (upper-cased, no trimming; unknown = default);
+ * NULL unsets it. The raw text is kept for amp_lists_env. */
+void amp_lists_set_level(amp_lists *l, const char *level_text);
+const char *amp_lists_level_text(const amp_lists *l); /* NULL if unset */
+/* Ops present in more than one list (what makes TF's pass fail), sorted;
+ * *ops is heap-allocated (free it), its strings are owned by l. */
+int amp_lists_conflicts(const amp_lists *l, const char ***ops);
+/* How the selected TF version names its Casts:
+ *   AMP_CAST_SRC_DST  "<src>-<port>-<dst>-<dstport>-CastToBf16-AutoMixedPrecision" (2.9-2.13)
+ *   AMP_CAST_SRC_ID   "<src>-<port>-CastToBf16-<id>-AutoMixedPrecision" (2.15+, seen on 2.19.1)
+ *   AMP_CAST_SRC      "<src>-<port>-CastToBf16-AutoMixedPrecision" (TF <= 2.3, ITEX) */
+enum amp_cast_style { AMP_CAST_SRC_DST, AMP_CAST_SRC_ID, AMP_CAST_SRC };
+enum amp_cast_style amp_lists_cast_style(const amp_lists *l);
+/* OpDef facts: a CPU kernel without a label accepts bf16 for this attr (the
+ * SupportsF16 check of passes 3 and 5; includes amp_opdef_allows_bf16). */
+bool amp_opdef_kernel_bf16(const char *op, const char *attr);
+
 /* ---- the painter --------------------------------------------------------- */
 
 struct amp_opts {
-    const char *const *preserve;  /* node names TF must not change (fetches/feeds); NULL-terminated */
+    const char *const *preserve;  /* node names TF must not change (fetches/feeds); NULL-terminated.
+                                     NULL = the graph's inputs and outputs */
     bool all_on_cpu;              /* treat nodes with an empty device as CPU (TF's default placer); default true */
     bool model_grappler_prepasses;/* model pruning/const folding that run before AMP (issue 5) */
 };
@@ -93,6 +118,10 @@ struct amp_attr_paint {
     const char *reason_code;  /* stable short code: "allow", "infer_follows", "deny", "deny_propagated",
                                  "no_list", "not_cpu", "preserved", "no_bf16_kernel", "clear_between", ... */
     int cause_node;           /* the node the reason refers to (deny source, allow neighbour), -1 */
+    /* Added by the painter owner: */
+    const char *node_name;    /* == g->nodes[node].name (or a prepass-created node's name, node -1) */
+    int pass;                 /* pass that painted it ALLOW (1..6, 7 = colour match, 8 = Cast
+                                 retype), or that made it DENY (2); 0 = untouched */
 };
 
 struct amp_cast {
@@ -103,6 +132,11 @@ struct amp_cast {
     int *dst_inputs;          /* input index at each consumer */
     int n_dst;
     bool counted;             /* counts towards TF's "N cast(s)" (not from Const/Variable) */
+    /* Added by the painter owner: */
+    const char *src_name;     /* source node name (also set when src_node is -1: a node the
+                                 grappler prepass model created, e.g. a folded constant) */
+    const char *src_op;
+    const char *device;       /* the source's device ("" when unset) */
 };
 
 struct amp_node_plan {        /* per node summary of its attrs */
@@ -111,6 +145,10 @@ struct amp_node_plan {        /* per node summary of its attrs */
     const char *reason;       /* the reason of its first float attr */
     const char *reason_code;
     int cause_node;
+    /* Added by the painter owner: */
+    bool removed;             /* not in the graph TF's pass saw (prepass model) */
+    bool processed;           /* TF would process it (not preserved, on CPU) */
+    enum amp_list list;       /* the list its op is on (after edits) */
 };
 
 typedef struct amp_plan amp_plan;
@@ -130,6 +168,17 @@ struct amp_plan {
     char summary[256];        /* "Converted X/Y nodes to bfloat16 precision using N cast(s) to bfloat16 (excluding Const and Variable casts)" */
     const char *tf_version;
     struct strpool *pool;     /* owns reasons and names */
+    /* Added by the painter owner (backward-compatible): */
+    enum amp_level level;
+    const char **notes;       /* what the prediction could not model, unknown ops, ... */
+    int n_notes;
+    /* The graph TF's pass saw after grappler's earlier rewrites (prepass model):
+     * per node of g, whether it is still there and what happened to it. */
+    bool prepassed;           /* the prepass model ran */
+    bool *removed;            /* n = g->n_nodes; NULL when !prepassed */
+    const char **prepass_note;/* n = g->n_nodes: "folded into a Const", "pruned (trivial Identity)", ... or NULL */
+    int n_added;              /* nodes the prepass model created (folded constants) */
+    const char **added_names;
 };
 
 /* Paints g with lists l. Never fails for a well-formed graph: a TF-level

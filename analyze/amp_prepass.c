@@ -1,0 +1,581 @@
+/* amp_prepass.c: the grappler rewrites that run before AMP on the user's raw
+ * graph, modelled so `ampscope amp model.pb` counts the nodes TensorFlow's
+ * pass really sees: model pruning of trivial Identity/StopGradient/NoOp/AddN
+ * nodes, common-subgraph elimination (identical Consts and what reads them),
+ * and constant folding of ops fed only by Consts (Const->Identity chains of
+ * frozen models) plus x/Const -> x*reciprocal. Rewrites not modelled are
+ * named in the plan's notes.
+ */
+#include "analyze/amp_int.h"
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pp {
+    struct wgraph *w;
+    amp_plan *p;
+    int removed[3]; /* pruned, deduplicated, folded-away inputs */
+    int folded, recip;
+};
+
+static void kill(struct pp *s, int i, const char *why)
+{
+    struct wnode *n = &s->w->n[i];
+    n->alive = false;
+    if (n->gi >= 0) {
+        s->p->removed[n->gi] = true;
+        s->p->prepass_note[n->gi] = strpool_intern(s->p->pool, why, strlen(why));
+    }
+}
+
+static void fanout_counts(const struct wgraph *w, int *data, int *ctl)
+{
+    memset(data, 0, (size_t)w->count * sizeof *data);
+    memset(ctl, 0, (size_t)w->count * sizeof *ctl);
+    for (int i = 0; i < w->count; i++) {
+        const struct wnode *n = &w->n[i];
+        if (!n->alive)
+            continue;
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in_n[k] >= 0)
+                data[n->in_n[k]]++;
+        for (int k = 0; k < n->n_ctl; k++)
+            if (n->ctl[k] >= 0)
+                ctl[n->ctl[k]]++;
+    }
+}
+
+static bool has_ctl_to(const struct wnode *n, int src)
+{
+    for (int k = 0; k < n->n_ctl; k++)
+        if (n->ctl[k] == src)
+            return true;
+    return false;
+}
+
+/* Replaces every use of `from` by `to` (data: same port mapping via map_port,
+ * control: deduplicated). */
+static void replace_uses(struct wgraph *w, int from, int to, int to_port_for_port0, bool keep_port)
+{
+    for (int i = 0; i < w->count; i++) {
+        struct wnode *n = &w->n[i];
+        if (!n->alive || i == to)
+            continue;
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in_n[k] == from) {
+                n->in_n[k] = to;
+                if (!keep_port)
+                    n->in_p[k] = to_port_for_port0;
+            }
+        int m = 0;
+        bool have = false;
+        for (int k = 0; k < n->n_ctl; k++) {
+            int c = n->ctl[k] == from ? to : n->ctl[k];
+            if (c < 0)
+                continue;
+            if (c == to) {
+                if (have)
+                    continue;
+                have = true;
+            }
+            n->ctl[m++] = c;
+        }
+        n->n_ctl = m;
+    }
+}
+
+/* ---- model pruner --------------------------------------------------------- */
+
+static bool op_is(const char *op, const char *const *set)
+{
+    for (int i = 0; set[i]; i++)
+        if (!strcmp(op, set[i]))
+            return true;
+    return false;
+}
+
+static void prune(struct pp *s)
+{
+    struct wgraph *w = s->w;
+    int *data = xcalloc((size_t)w->count + 1, sizeof(int));
+    int *ctl = xcalloc((size_t)w->count + 1, sizeof(int));
+    fanout_counts(w, data, ctl);
+    bool *merge_fed = xcalloc((size_t)w->count + 1, sizeof(bool));
+    for (int i = 0; i < w->count; i++)
+        if (w->n[i].alive && !strcmp(w->n[i].op, "Merge"))
+            for (int k = 0; k < w->n[i].n_in; k++)
+                if (w->n[i].in_n[k] >= 0)
+                    merge_fed[w->n[i].in_n[k]] = true;
+    int n0 = w->count;
+    bool *del = xcalloc((size_t)n0 + 1, sizeof(bool));
+    for (int i = 0; i < n0; i++) {
+        struct wnode *n = &w->n[i];
+        if (!n->alive || n->preserve)
+            continue;
+        bool trivial = false;
+        bool ident = !strcmp(n->op, "Identity") ||
+                     (!strcmp(n->op, "IdentityN") && n->n_in == 1);
+        if (!strcmp(n->op, "StopGradient"))
+            trivial = true;
+        else if (ident) {
+            trivial = !n->n_ctl && !ctl[i] && !merge_fed[i];
+            if (trivial && n->n_in == 1 && n->in_n[0] >= 0 &&
+                !strcmp(w->n[n->in_n[0]].op, "Switch"))
+                trivial = false;
+        } else if (!strcmp(n->op, "NoOp") && !n->n_in && !n->n_ctl)
+            trivial = true;
+        else if (!strcmp(n->op, "Const") && !n->n_in && !n->n_ctl && !data[i])
+            trivial = true;
+        else if (!strcmp(n->op, "AddN") && n->n_in <= 1)
+            trivial = true;
+        if (!trivial)
+            continue;
+        bool special = (!strcmp(n->op, "NoOp") || !strcmp(n->op, "Const"));
+        if (!special) {
+            int in_deg = n->n_in + n->n_ctl, out_deg = data[i] + ctl[i];
+            if (in_deg * out_deg > in_deg + out_deg)
+                continue;
+            if (n->n_in != 1 || n->in_n[0] < 0)
+                continue;
+            if (strcmp(w->n[n->in_n[0]].device, n->device))
+                continue; /* removal would cross devices */
+        }
+        del[i] = true;
+    }
+    for (int i = 0; i < n0; i++) {
+        if (!del[i])
+            continue;
+        struct wnode *n = &w->n[i];
+        if (!strcmp(n->op, "NoOp") || !strcmp(n->op, "Const")) {
+            replace_uses(w, i, -1, 0, true);
+            kill(s, i, !strcmp(n->op, "Const") ? "pruned: a Const nothing reads"
+                                               : "pruned: a NoOp without inputs");
+        } else {
+            int src = n->in_n[0], port = n->in_p[0];
+            for (int j = 0; j < w->count; j++) {
+                struct wnode *c = &w->n[j];
+                if (!c->alive || j == i)
+                    continue;
+                for (int k = 0; k < c->n_in; k++)
+                    if (c->in_n[k] == i) {
+                        c->in_n[k] = src;
+                        c->in_p[k] = port;
+                    }
+            }
+            char why[300];
+            snprintf(why, sizeof why, "pruned: trivial %s (its consumers read %s directly)", n->op,
+                     src >= 0 ? w->n[src].name : "its input");
+            kill(s, i, why);
+        }
+        s->removed[0]++;
+    }
+    free(del);
+    free(merge_fed);
+    free(data);
+    free(ctl);
+}
+
+/* ---- topological order (NextIteration back edges ignored) ---------------- */
+
+static int *topo(const struct wgraph *w)
+{
+    int n = w->count;
+    int *indeg = xcalloc((size_t)n + 1, sizeof(int));
+    int *start = xcalloc((size_t)n + 2, sizeof(int));
+    for (int i = 0; i < n; i++) {
+        const struct wnode *x = &w->n[i];
+        if (!x->alive || !strcmp(x->op, "Merge"))
+            continue;
+        for (int k = 0; k < x->n_in; k++)
+            if (x->in_n[k] >= 0 && w->n[x->in_n[k]].alive)
+                indeg[i]++, start[x->in_n[k] + 1]++;
+        for (int k = 0; k < x->n_ctl; k++)
+            if (x->ctl[k] >= 0 && w->n[x->ctl[k]].alive)
+                indeg[i]++, start[x->ctl[k] + 1]++;
+    }
+    for (int i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    int *adj = xmalloc(((size_t)start[n] + 1) * sizeof(int));
+    int *fill = xcalloc((size_t)n + 1, sizeof(int));
+    for (int i = 0; i < n; i++) {
+        const struct wnode *x = &w->n[i];
+        if (!x->alive || !strcmp(x->op, "Merge"))
+            continue;
+        for (int k = 0; k < x->n_in; k++)
+            if (x->in_n[k] >= 0 && w->n[x->in_n[k]].alive)
+                adj[start[x->in_n[k]] + fill[x->in_n[k]]++] = i;
+        for (int k = 0; k < x->n_ctl; k++)
+            if (x->ctl[k] >= 0 && w->n[x->ctl[k]].alive)
+                adj[start[x->ctl[k]] + fill[x->ctl[k]]++] = i;
+    }
+    int *order = xmalloc(((size_t)n + 1) * sizeof(int));
+    int head = 0, tail = 0;
+    for (int i = 0; i < n; i++)
+        if (w->n[i].alive && !indeg[i])
+            order[tail++] = i;
+    while (head < tail) {
+        int u = order[head++];
+        for (int k = start[u]; k < start[u + 1]; k++)
+            if (--indeg[adj[k]] == 0)
+                order[tail++] = adj[k];
+    }
+    /* nodes in cycles (malformed graphs): append in index order */
+    bool *seen = xcalloc((size_t)n + 1, sizeof(bool));
+    for (int k = 0; k < tail; k++)
+        seen[order[k]] = true;
+    for (int i = 0; i < n; i++)
+        if (w->n[i].alive && !seen[i])
+            order[tail++] = i;
+    order[tail] = -1;
+    free(seen);
+    free(indeg);
+    free(start);
+    free(adj);
+    free(fill);
+    return order;
+}
+
+/* ---- common subgraph elimination ----------------------------------------- */
+
+static bool is_commutative(const char *op)
+{
+    static const char *const ops[] = {"Add", "AddV2", "Mul", "Maximum", "Minimum", "Equal",
+                                      "NotEqual", "LogicalAnd", "LogicalOr", "SquaredDifference",
+                                      "BitwiseAnd", "BitwiseOr", "BitwiseXor", NULL};
+    return op_is(op, ops);
+}
+
+static bool tensors_equal(const struct g_tensor *a, const struct g_tensor *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->dtype != b->dtype || a->shape.rank != b->shape.rank || a->n_elems != b->n_elems)
+        return false;
+    for (int i = 0; i < a->shape.rank && i < G_MAX_RANK; i++)
+        if (a->shape.dim[i] != b->shape.dim[i])
+            return false;
+    if (!a->proto || !b->proto) {
+        if (a->n_vals != b->n_vals || !a->n_vals)
+            return false;
+        return !memcmp(a->vals, b->vals, (size_t)a->n_vals * sizeof *a->vals);
+    }
+    const ProtobufCMessage *ma = a->proto, *mb = b->proto;
+    size_t la = protobuf_c_message_get_packed_size(ma), lb = protobuf_c_message_get_packed_size(mb);
+    if (la != lb)
+        return false;
+    if (la > ((size_t)32 << 20))
+        return false; /* TF allows false negatives past 32 MB */
+    uint8_t *ba = xmalloc(la + 1), *bb = xmalloc(lb + 1);
+    protobuf_c_message_pack(ma, ba);
+    protobuf_c_message_pack(mb, bb);
+    bool eq = !memcmp(ba, bb, la);
+    free(ba);
+    free(bb);
+    return eq;
+}
+
+static bool attr_equal(const struct g_attr *a, const struct g_attr *b)
+{
+    if (a->kind != b->kind || strcmp(a->name, b->name))
+        return false;
+    switch (a->kind) {
+    case G_ATTR_S:
+    case G_ATTR_FUNC:
+        return !strcmp(a->s ? a->s : "", b->s ? b->s : "");
+    case G_ATTR_I:
+        return a->i == b->i;
+    case G_ATTR_F:
+        return a->f == b->f;
+    case G_ATTR_B:
+        return a->b == b->b;
+    case G_ATTR_TYPE:
+        return a->type == b->type;
+    case G_ATTR_SHAPE:
+        return !memcmp(&a->shape, &b->shape, sizeof a->shape);
+    case G_ATTR_TENSOR:
+        return tensors_equal(a->tensor, b->tensor);
+    case G_ATTR_LIST:
+        if (a->n_list != b->n_list)
+            return false;
+        for (int i = 0; i < a->n_list; i++) {
+            if ((a->list_i && b->list_i && a->list_i[i] != b->list_i[i]) ||
+                (a->list_type && b->list_type && a->list_type[i] != b->list_type[i]) ||
+                (a->list_f && b->list_f && a->list_f[i] != b->list_f[i]) ||
+                (a->list_s && b->list_s && strcmp(a->list_s[i], b->list_s[i])))
+                return false;
+            if (!a->list_i != !b->list_i || !a->list_type != !b->list_type ||
+                !a->list_s != !b->list_s || !a->list_f != !b->list_f || !a->list_shape != !b->list_shape)
+                return false;
+            if (a->list_shape && memcmp(&a->list_shape[i], &b->list_shape[i], sizeof a->list_shape[i]))
+                return false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+static bool attrs_equal(const struct wnode *a, const struct wnode *b)
+{
+    if (a->n_attrs != b->n_attrs)
+        return false;
+    for (int i = 0; i < a->n_attrs; i++) {
+        const struct g_attr *x = &a->attrs[i];
+        const struct g_attr *y = wn_attr(b, x->name);
+        if (!y || !attr_equal(x, y))
+            return false;
+    }
+    return true;
+}
+
+static bool can_dedup(const struct wnode *n)
+{
+    static const char *const no[] = {"Enter", "Exit", "Placeholder", "PlaceholderWithDefault",
+                                     "NoOp", NULL};
+    if (n->preserve || op_is(n->op, no))
+        return false;
+    const struct amp_opdef *d = amp_opdef_find(n->op);
+    if (!d || d->stateful)
+        return false;
+    for (int i = 0; i < d->n_in; i++)
+        if (d->in[i].kind == AMP_ARG_FIXED &&
+            (d->in[i].fixed == TF_DT_RESOURCE || d->in[i].fixed == TF_DT_VARIANT))
+            return false;
+    return true;
+}
+
+static bool same_inputs(const struct wnode *a, const struct wnode *b)
+{
+    if (a->n_in != b->n_in || a->n_ctl != b->n_ctl)
+        return false;
+    if (is_commutative(a->op) && a->n_in == 2) {
+        bool straight = a->in_n[0] == b->in_n[0] && a->in_p[0] == b->in_p[0] &&
+                        a->in_n[1] == b->in_n[1] && a->in_p[1] == b->in_p[1];
+        bool crossed = a->in_n[0] == b->in_n[1] && a->in_p[0] == b->in_p[1] &&
+                       a->in_n[1] == b->in_n[0] && a->in_p[1] == b->in_p[0];
+        if (!straight && !crossed)
+            return false;
+    } else {
+        for (int k = 0; k < a->n_in; k++)
+            if (a->in_n[k] != b->in_n[k] || a->in_p[k] != b->in_p[k])
+                return false;
+    }
+    for (int k = 0; k < a->n_ctl; k++)
+        if (!has_ctl_to(b, a->ctl[k]))
+            return false;
+    return true;
+}
+
+static uint64_t sig(const struct wnode *n)
+{
+    struct abuf b;
+    abuf_init(&b);
+    abuf_printf(&b, "%s|%s|%d|", n->op, n->device, n->n_attrs);
+    if (is_commutative(n->op) && n->n_in == 2) {
+        long x = (long)n->in_n[0] * 1000 + n->in_p[0], y = (long)n->in_n[1] * 1000 + n->in_p[1];
+        abuf_printf(&b, "%ld,%ld", x < y ? x : y, x < y ? y : x);
+    } else {
+        for (int k = 0; k < n->n_in; k++)
+            abuf_printf(&b, "%d:%d,", n->in_n[k], n->in_p[k]);
+    }
+    uint64_t h = util_hash(b.data ? b.data : "", b.len);
+    abuf_done(&b);
+    return h;
+}
+
+static void cse(struct pp *s)
+{
+    struct wgraph *w = s->w;
+    int *order = topo(w);
+    int cap = 1;
+    while (cap < 2 * w->count + 2)
+        cap <<= 1;
+    int *tab = xmalloc((size_t)cap * sizeof(int));
+    uint64_t *hs = xmalloc((size_t)cap * sizeof(uint64_t));
+    for (int i = 0; i < cap; i++)
+        tab[i] = -1;
+    for (int k = 0; order[k] >= 0; k++) {
+        int i = order[k];
+        struct wnode *n = &w->n[i];
+        if (!n->alive || !can_dedup(n))
+            continue;
+        uint64_t h = sig(n);
+        int slot = (int)(h & (uint64_t)(cap - 1));
+        int rep = -1;
+        while (tab[slot] >= 0) {
+            int j = tab[slot];
+            if (hs[slot] == h && w->n[j].alive && !strcmp(w->n[j].op, n->op) &&
+                !strcmp(w->n[j].device, n->device) && same_inputs(&w->n[j], n) &&
+                attrs_equal(&w->n[j], n)) {
+                rep = j;
+                break;
+            }
+            slot = (slot + 1) & (cap - 1);
+        }
+        if (rep < 0) {
+            tab[slot] = i;
+            hs[slot] = h;
+            continue;
+        }
+        replace_uses(w, i, rep, 0, true);
+        char why[300];
+        snprintf(why, sizeof why, "deduplicated: identical to %s (common subgraph elimination)",
+                 w->n[rep].name);
+        kill(s, i, why);
+        s->removed[1]++;
+    }
+    free(tab);
+    free(hs);
+    free(order);
+}
+
+/* ---- constant folding ------------------------------------------------------ */
+
+static int out_dtype_attr(const struct wnode *n, const struct amp_opdef *d)
+{
+    if (!d || d->n_out != 1 || d->out[0].number[0] || d->out[0].kind == AMP_ARG_LIST)
+        return -1;
+    if (d->out[0].kind == AMP_ARG_FIXED)
+        return d->out[0].fixed;
+    const struct g_attr *a = wn_attr(n, d->out[0].attr);
+    return a && a->kind == G_ATTR_TYPE ? a->type : -1;
+}
+
+static int64_t const_bytes(const struct wnode *c)
+{
+    const struct g_attr *v = wn_attr(c, "value");
+    if (!v || v->kind != G_ATTR_TENSOR || !v->tensor || v->tensor->n_elems < 0)
+        return 0;
+    return v->tensor->n_elems * 4;
+}
+
+static void make_const(struct pp *s, int i, int dtype)
+{
+    struct wnode *n = &s->w->n[i];
+    struct g_attr *na = xcalloc(2, sizeof *na);
+    na[0].name = "dtype";
+    na[0].kind = G_ATTR_TYPE;
+    na[0].type = dtype;
+    free(n->own_attrs);
+    n->own_attrs = na;
+    n->attrs = na;
+    n->n_attrs = 1;
+    n->op = "Const";
+    n->n_in = 0;
+}
+
+static void fold(struct pp *s)
+{
+    static const char *const nofold[] = {"Const", "Placeholder", "PlaceholderWithDefault", "Enter",
+                                         "Exit", "Merge", "Switch", "NextIteration", "LoopCond",
+                                         "NoOp", "_Arg", "_Retval", "Shape", "ShapeN", "Size",
+                                         "Rank", NULL};
+    struct wgraph *w = s->w;
+    int *order = topo(w);
+    for (int k = 0; order[k] >= 0; k++) {
+        int i = order[k];
+        struct wnode *n = &w->n[i];
+        if (!n->alive || n->preserve || op_is(n->op, nofold))
+            continue;
+        const struct amp_opdef *d = amp_opdef_find(n->op);
+        if (!d || d->stateful || !n->n_in)
+            continue;
+        bool all_const = true;
+        int64_t bytes = 0;
+        for (int j = 0; j < n->n_in && all_const; j++) {
+            int src = n->in_n[j];
+            all_const = src >= 0 && w->n[src].alive && !strcmp(w->n[src].op, "Const");
+            if (all_const && const_bytes(&w->n[src]) > bytes)
+                bytes = const_bytes(&w->n[src]);
+        }
+        if (all_const) {
+            int dt = out_dtype_attr(n, d);
+            if (dt < 0 || bytes > 10 * 1024 * 1024)
+                continue;
+            int ins[AMP_MAX_ARGS * 4];
+            int nins = n->n_in < (int)(sizeof ins / sizeof ins[0]) ? n->n_in : 0;
+            if (!nins)
+                continue;
+            for (int j = 0; j < nins; j++)
+                ins[j] = n->in_n[j];
+            char why[200];
+            snprintf(why, sizeof why, "folded: all its inputs are constants");
+            make_const(s, i, dt);
+            s->folded++;
+            if (n->gi >= 0)
+                s->p->prepass_note[n->gi] = strpool_intern(
+                    s->p->pool, "constant-folded into a Const of the same name",
+                    strlen("constant-folded into a Const of the same name"));
+            continue;
+        }
+        /* x / Const -> x * (1/Const) */
+        if ((!strcmp(n->op, "RealDiv") || !strcmp(n->op, "Div")) && n->n_in == 2 &&
+            n->in_n[1] >= 0 && !strcmp(w->n[n->in_n[1]].op, "Const")) {
+            const struct g_attr *t = wn_attr(n, "T");
+            if (!t || t->kind != G_ATTR_TYPE ||
+                (t->type != TF_DT_FLOAT && t->type != TF_DT_DOUBLE && t->type != TF_DT_HALF &&
+                 t->type != TF_DT_BFLOAT16))
+                continue;
+            char nm[600];
+            snprintf(nm, sizeof nm, "ConstantFolding/%s_recip", n->name);
+            const char *name = strpool_intern(s->p->pool, nm, strlen(nm));
+            int dt = t->type;
+            int c = wg_add(w, name, "Const", n->device, -1);
+            n = &w->n[i]; /* wg_add may move the array */
+            struct g_attr *na = xcalloc(2, sizeof *na);
+            na[0].name = "dtype";
+            na[0].kind = G_ATTR_TYPE;
+            na[0].type = dt;
+            w->n[c].own_attrs = na;
+            w->n[c].attrs = na;
+            w->n[c].n_attrs = 1;
+            n->in_n[1] = c;
+            n->in_p[1] = 0;
+            n->op = "Mul";
+            s->recip++;
+            s->p->added_names = xrealloc(s->p->added_names,
+                                         (size_t)(s->p->n_added + 1) * sizeof *s->p->added_names);
+            s->p->added_names[s->p->n_added++] = name;
+        }
+    }
+    free(order);
+    /* Consts left without any reader disappear */
+    int *data = xcalloc((size_t)w->count + 1, sizeof(int));
+    int *ctl = xcalloc((size_t)w->count + 1, sizeof(int));
+    fanout_counts(w, data, ctl);
+    for (int i = 0; i < w->count; i++) {
+        struct wnode *n = &w->n[i];
+        if (n->alive && !n->preserve && !strcmp(n->op, "Const") && !data[i] && !ctl[i]) {
+            kill(s, i, "removed by constant folding: its only readers were folded");
+            s->removed[2]++;
+        }
+    }
+    free(data);
+    free(ctl);
+}
+
+void amp_prepass_run(struct wgraph *w, amp_plan *p)
+{
+    struct pp s;
+    memset(&s, 0, sizeof s);
+    s.w = w;
+    s.p = p;
+    prune(&s);
+    cse(&s);
+    fold(&s);
+    int before = 0, after = 0;
+    for (int i = 0; i < w->count; i++) {
+        before += w->n[i].gi >= 0;
+        after += w->n[i].alive;
+    }
+    amp_plan_note(p,
+                  "grappler before AMP (modelled): %d node(s) pruned, %d deduplicated, %d "
+                  "constant-folded (%d Const(s) dropped), %d division(s) by a constant turned into "
+                  "a multiplication: %d -> %d nodes",
+                  s.removed[0], s.removed[1], s.folded, s.removed[2], s.recip, before, after);
+    amp_plan_note(p,
+                  "not modelled: shape materialization (Shape/Size/Rank of static shapes), "
+                  "arithmetic simplification inside constant folding (x*1, x+0, constant push-down) "
+                  "and the renames of function inlining");
+}
