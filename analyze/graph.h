@@ -223,6 +223,8 @@ graph *graph_from_graphdef(const void *graphdef, const char *name,
 /* Limits the loaders enforce on hostile input. */
 #define G_MAX_NESTING 100   /* protobuf message nesting (binary and text) */
 #define G_MAX_INLINE_DEPTH 16 /* nested function calls inlined */
+#define G_MAX_PORTS 4096    /* output ports per node: n_outputs never exceeds it, and
+                               every data input's port is below it */
 
 /* Finds a node by name; -1 if absent. */
 int graph_find(const graph *g, const char *name);

@@ -523,6 +523,11 @@ static enum status resolve_all(struct bld *b)
                            in->text);
                 continue;
             }
+            if (!control && port >= G_MAX_PORTS)
+                return err_at(b->e, ST_EFORMAT, g->path, 0, 0,
+                              "node '%s' (%s), input %d: '%s' reads output port %d; no "
+                              "TensorFlow op has %d outputs: the graph is corrupt",
+                              n->name, n->op, k, in->text, port, G_MAX_PORTS);
             in->node = nd;
             in->port = control ? -1 : port;
         }

@@ -182,8 +182,8 @@ enum status graph_infer(graph *g, const struct g_input_bind *binds, int n_binds,
         int no = si_num_outputs(n);
         if (no < maxport[i])
             no = maxport[i];
-        if (no > 4096)
-            no = 4096;
+        if (no > G_MAX_PORTS)
+            no = G_MAX_PORTS;
         if (!n->out_shape || n->n_outputs < no) {
             n->out_dtype = g_alloc(g, (size_t)(no ? no : 1) * sizeof *n->out_dtype);
             n->out_shape = g_alloc(g, (size_t)(no ? no : 1) * sizeof *n->out_shape);
