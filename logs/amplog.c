@@ -335,8 +335,12 @@ int amp_log_line(amp_log *a, const char *line, size_t len, long line_no)
     if (f && (find(m, (size_t)(f - m), "mixed_precision") || f == m || f == m + 1)) {
         a->s.failures++;
         if (!a->s.failure[0]) {
-            size_t k = n < sizeof a->s.failure - 1 ? n : sizeof a->s.failure - 1;
-            memcpy(a->s.failure, m, k);
+            const char *t = m;
+            while (t < e && *t == ' ')
+                t++;
+            size_t tn = (size_t)(e - t);
+            size_t k = tn < sizeof a->s.failure - 1 ? tn : sizeof a->s.failure - 1;
+            memcpy(a->s.failure, t, k);
             a->s.failure[k] = 0;
         }
         if (f == m || f == m + 1)

@@ -97,15 +97,55 @@ static void table(struct abuf *b, const struct lsum_fmt *o, const char *head,
 }
 
 static void share_line(struct abuf *b, const struct lsum_fmt *o, const char *label, double v,
-                       const char *what)
+                       const char *what, const struct lsum_ct *part, const struct lsum_ct *whole)
 {
     if (isnan(v)) {
-        abuf_printf(b, "  %-11s     -    %s (no non-reorder exec time)\n", label, what);
+        abuf_printf(b, "  %-11s     -   %s (no non-reorder exec record)\n", label, what);
         return;
     }
     const char *c = v >= 0.5 ? C_GREEN : v > 0 ? C_YELLOW : C_RED;
-    abuf_printf(b, "  %-11s %s%s%5.1f%%%s  %s\n", label, col(o, C_BOLD), col(o, c), 100.0 * v,
-                col(o, C_OFF), what);
+    char t1[32], t2[32];
+    ms(t1, sizeof t1, part->time_ms);
+    ms(t2, sizeof t2, whole->time_ms);
+    abuf_printf(b, "  %-11s %s%s%5.1f%%%s  %s %s(%s of %s ms; %ld of %ld execs)%s\n", label,
+                col(o, C_BOLD), col(o, c), 100.0 * v, col(o, C_OFF), what, col(o, C_DIM), t1, t2,
+                part->count, whole->count, col(o, C_OFF));
+}
+
+/* Next steps a newcomer needs, from what the figures show. */
+static void notes(const struct lsum *s, const struct lsum_fmt *o, struct abuf *b)
+{
+    struct abuf n;
+    abuf_init(&n);
+    bool cpu_amx = strstr(s->cpu_isa, "AMX") != NULL;
+    if (s->nonreorder.count && s->bf16.count == 0 && s->fpmath_bf16.count == 0)
+        abuf_puts(&n, "  - nothing ran in bf16: is auto mixed precision on? TensorFlow: "
+                      "tf.config.optimizer.set_experimental_options(\n"
+                      "    {'auto_mixed_precision_onednn_bfloat16': True}); ITEX: "
+                      "ITEX_AUTO_MIXED_PRECISION=1\n");
+    if (s->bf16.count && s->amx.count == 0) {
+        if (cpu_amx)
+            abuf_puts(&n, "  - bf16 ran without AMX although the header reports AMX: check "
+                          "ONEDNN_MAX_CPU_ISA and the kernels' shapes\n");
+        else if (s->cpu_isa[0])
+            abuf_puts(&n, "  - the CPU reports no AMX, so bf16 runs on AVX512-BF16 at best "
+                          "(AMX needs Sapphire Rapids or newer)\n");
+    }
+    if (s->casts.count && s->nonreorder.time_ms > 0 && s->casts.time_ms > 0.05 * s->nonreorder.time_ms)
+        abuf_printf(&n, "  - f32<->bf16 casts cost %.1f%% of the compute time: look for "
+                        "bf16 islands between f32 ops\n",
+                    100.0 * s->casts.time_ms / s->nonreorder.time_ms);
+    if (s->exec.count == 0 && s->create.count)
+        abuf_puts(&n, "  - only creation lines: the program built primitives but the log has "
+                      "no exec line (cut short?)\n");
+    if (s->has_amp && s->amp.nothing_to_do && !s->amp.converted_lines)
+        abuf_puts(&n, "  - TensorFlow found no allowlist op (MatMul, Conv2D, ...): "
+                      "AMP had nothing to convert\n");
+    if (n.len) {
+        section(b, o, "notes");
+        abuf_put(b, n.data, n.len);
+    }
+    abuf_done(&n);
 }
 
 static void sorted_fixed(struct lsum_row *out, const struct lsum_row *in, int n)
@@ -128,20 +168,20 @@ static void amp_text(const struct lsum *s, const struct lsum_fmt *o, struct abuf
     const struct amp_log_summary *a = &s->amp;
     section(b, o, a->itex ? "AMP (ITEX advanced auto mixed precision)"
                           : "AMP (TensorFlow auto_mixed_precision)");
-    abuf_printf(b, "  passes run       %d%s\n", a->passes_run,
+    abuf_printf(b, "  passes run        %d%s\n", a->passes_run,
                 a->dtype[0] ? (strcmp(a->dtype, "float16") ? "  (bfloat16)" : "  (float16)") : "");
     if (a->converted_lines) {
-        abuf_printf(b, "  converted        %d/%d nodes using %d cast(s)%s\n", a->converted,
+        abuf_printf(b, "  converted         %d/%d nodes using %d cast(s)%s\n", a->converted,
                     a->total, a->casts, a->converted_lines > 1 ? "  (last pass)" : "");
         if (a->converted_lines > 1)
-            abuf_printf(b, "  all %d passes    %ld/%ld nodes, %ld cast(s)\n", a->converted_lines,
+            abuf_printf(b, "  all %-2d passes     %ld/%ld nodes, %ld cast(s)\n", a->converted_lines,
                         a->converted_sum, a->total_sum, a->casts_sum);
     }
     if (a->nothing_to_do)
-        abuf_printf(b, "  nothing to do    %d time(s): no allowlist op in the graph\n",
+        abuf_printf(b, "  nothing to do     %d time(s): no allowlist op in the graph\n",
                     a->nothing_to_do);
     if (a->failures)
-        abuf_printf(b, "  %sFAILED%s           %d time(s): %s\n", col(o, C_RED), col(o, C_OFF),
+        abuf_printf(b, "  %sFAILED%s            %d time(s): %s\n", col(o, C_RED), col(o, C_OFF),
                     a->failures, a->failure);
     if (a->multiple_lists)
         abuf_printf(b, "  %sop lists conflict%s: an op is in two lists (check "
@@ -164,7 +204,7 @@ static void amp_text(const struct lsum *s, const struct lsum_fmt *o, struct abuf
             }
         }
         abuf_printf(b,
-                    "  per-node (VLOG)  %d paint (%d ALLOW, %d DENY), %d type changes, %d casts "
+                    "  per-node (VLOG)   %d paint (%d ALLOW, %d DENY), %d type changes, %d casts "
                     "inserted\n",
                     paint, allow, deny, change, cast);
         if (o->verbose) {
@@ -222,10 +262,10 @@ void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abu
                     col(o, C_OFF), s->ts_last - s->ts_first);
 
     section(b, o, "headline");
-    share_line(b, o, "bf16 share", s->bf16_share,
-               "of non-reorder exec time had a bf16 source");
-    share_line(b, o, "AMX share", s->amx_share,
-               "of non-reorder exec time ran on an AMX implementation");
+    share_line(b, o, "bf16 share", s->bf16_share, "of non-reorder exec time had a bf16 source",
+               &s->bf16, &s->nonreorder);
+    share_line(b, o, "AMX share", s->amx_share, "of non-reorder exec time ran on AMX kernels", &s->amx,
+               &s->nonreorder);
     if (s->fpmath_bf16.count)
         abuf_printf(b, "  (%ld f32 executions with attr-fpmath:bf16 may compute in bf16: %.3f ms)\n",
                     s->fpmath_bf16.count, s->fpmath_bf16.time_ms);
@@ -305,6 +345,7 @@ void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abu
 amp:
     if (s->has_amp)
         amp_text(s, o, b);
+    notes(s, o, b);
     if (c->unparsed) {
         section(b, o, "unparsed");
         abuf_printf(b, "  %ld line(s) looked like verbose lines but did not parse (cut, wrapped or "

@@ -73,7 +73,7 @@ gzip -c "$L" | "$AMPSCOPE" logs - --json | jq -e '.exec.count == 9' >/dev/null |
 "$AMPSCOPE" logs "$L" "$T/run.log.gz" --json | jq -e '.exec.count == 18 and .lines == 30' >/dev/null || fail "two files"
 "$AMPSCOPE" logs "$L" --amp-log "$T/tf.log" --json | jq -e '.amp.passes_run == 1 and .amp.converted == 3 and .amp.total == 11 and .amp.casts == 2' >/dev/null || fail "--amp-log"
 cat "$T/tf.log" "$L" | "$AMPSCOPE" logs - >"$T/text2" || fail "amp in the same input"
-grep -q "converted        3/11 nodes using 2 cast(s)" "$T/text2" || fail "AMP text: $(cat "$T/text2")"
+grep -q "converted         3/11 nodes using 2 cast(s)" "$T/text2" || fail "AMP text: $(cat "$T/text2")"
 "$AMPSCOPE" logs "$L" --amp-log "$T/missing" >/dev/null 2>"$T/err"; [ $? -eq 2 ] || fail "missing --amp-log: want exit 2"
 "$AMPSCOPE" logs "$L" --top 1 | grep -q "more shapes" || fail "--top 1 hides the rest"
 

@@ -159,7 +159,7 @@ static void test_text_and_json(void **state)
     assert_non_null(strstr(b.data, "bf16 share   75.0%"));
     assert_non_null(strstr(b.data, "AMX share    75.0%"));
     assert_non_null(strstr(b.data, "2.6.3"));
-    assert_non_null(strstr(b.data, "converted        3/11 nodes using 2 cast(s)"));
+    assert_non_null(strstr(b.data, "converted         3/11 nodes using 2 cast(s)"));
     assert_non_null(strstr(b.data, "... 3 more shapes"));
     assert_non_null(strstr(b.data, ",2x32x8x8")); /* --verbose shows the unparsed sample */
     abuf_done(&b);
