@@ -67,7 +67,8 @@ enum g_attr_kind {
     G_ATTR_SHAPE,
     G_ATTR_TENSOR,
     G_ATTR_FUNC,   /* function name in s */
-    G_ATTR_LIST,   /* list(...): the populated arrays below */
+    G_ATTR_LIST,   /* list(...): the populated array below (list(bool) in list_i,
+                      list(func) names in list_s; list(tensor) keeps only n_list) */
 };
 
 struct g_tensor {         /* a constant's value (small ones only keep data) */
@@ -211,8 +212,7 @@ struct graph_load_opts {
 graph *graph_load(const char *path, const struct graph_load_opts *opts, struct err *e);
 void graph_free(graph *g);
 /* Same from a buffer already in memory (name is used in messages and as
- * g->path). The
- * buffer is borrowed only during the call. */
+ * g->path). The buffer is borrowed only during the call. */
 graph *graph_load_buffer(const void *data, size_t len, const char *name,
                          const struct graph_load_opts *opts, struct err *e);
 /* Builds a graph from an already-decoded tensorflow.GraphDef (a
