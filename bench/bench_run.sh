@@ -31,6 +31,7 @@ iter_stats() {
 }
 
 echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//')"
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) CPUs (other work on the machine inflates every time below)"
 echo "oneDNN: $(dpkg-query -W -f '${Version}' libdnnl2 2>/dev/null || echo '?'); batch $BATCH, $WARMUP warmup + $ITERS iterations"
 echo
 echo "executor overhead (wall per iteration / sum of oneDNN exec times per iteration):"
