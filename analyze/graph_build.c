@@ -192,6 +192,8 @@ static enum status attr_from_proto(struct bld *b, struct g_attr *a, const char *
             a->list_s = g_alloc(g, l->n_func * sizeof *a->list_s);
             for (size_t i = 0; i < l->n_func; i++)
                 a->list_s[i] = g_intern(g, l->func[i] ? l->func[i]->name : "");
+        } else if (l->n_tensor) {
+            a->n_list = (int)l->n_tensor;
         } else if (l->n_b) {
             a->n_list = (int)l->n_b;
             a->list_i = g_alloc(g, l->n_b * sizeof *a->list_i);
