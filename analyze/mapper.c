@@ -278,6 +278,21 @@ static int bucket_take(mapper *m, int bi, bool wei, bool allow_reuse, int seq, d
 
 /* ---- construction ----------------------------------------------------- */
 
+/* A constant (or a view of one): its casts are folded, not run per step. */
+static bool is_const_like(const graph *g, int n)
+{
+    for (int guard = 0; n >= 0 && n < g->n_nodes && guard < 16; guard++) {
+        const struct g_node *nd = &g->nodes[n];
+        if (!strcmp(nd->op, "Const") || !strcmp(nd->op, "HostConst"))
+            return true;
+        if ((strcmp(nd->op, "Identity") && strcmp(nd->op, "ReadVariableOp") && strcmp(nd->op, "Snapshot")) ||
+            nd->n_data_inputs < 1)
+            return false;
+        n = nd->inputs[0].node;
+    }
+    return false;
+}
+
 mapper *map_new(const graph *g, const amp_plan *plan, struct err *e)
 {
     if (!g)
@@ -320,24 +335,29 @@ mapper *map_new(const graph *g, const amp_plan *plan, struct err *e)
         for (int k = 0; k < s->n; k++)
             for (int lev = 1; lev <= 4; lev++)
                 bucket_add(m, &m->lev[lev], map_sig_key(&s->s[k], lev), n);
-        if (s->cast_node && s->cast_elems >= 0)
-            bucket_add(m, &m->lev[LEV_CAST], mixp(s->cast_to_bf16 ? 2 : 1, (uint64_t)s->cast_elems), n);
+        if (s->cast_node && s->cast_dims &&
+            !is_const_like(g, g->nodes[n].n_data_inputs > 0 ? g->nodes[n].inputs[0].node : -1))
+            bucket_add(m, &m->lev[LEV_CAST], mixp(s->cast_to_bf16 ? 2 : 1, s->cast_dims), n);
         if (s->n && (s->s[0].kind == MK_CONV || s->s[0].kind == MK_IP || s->s[0].kind == MK_MATMUL)) {
-            int64_t we = map_shape_elems(map_in_shape(g, n, 1));
-            if (we > 0)
-                bucket_add(m, &m->wei, mixp(7, (uint64_t)we), n);
+            uint64_t wk = map_shape_dims_key(map_in_shape(g, n, 1));
+            if (wk)
+                bucket_add(m, &m->wei, mixp(7, wk), n);
         }
     }
     for (int c = 0; c < nc; c++) {
         const struct amp_cast *ac = &plan->casts[c];
         if (ac->src_node < 0 || ac->src_node >= nn)
             continue;
+        /* a cast of a constant is folded (TF's constant folding; the embedded
+         * backend converts it once): its reorder is the consumer's weights */
+        if (is_const_like(g, ac->src_node))
+            continue;
         const struct g_node *sn = &g->nodes[ac->src_node];
         if (ac->src_port < 0 || ac->src_port >= sn->n_outputs || !sn->out_shape)
             continue;
-        int64_t el = map_shape_elems(&sn->out_shape[ac->src_port]);
-        if (el >= 0)
-            bucket_add(m, &m->lev[LEV_CAST], mixp(ac->to_bf16 ? 2 : 1, (uint64_t)el), -(c + 1));
+        uint64_t dk = map_shape_dims_key(&sn->out_shape[ac->src_port]);
+        if (dk)
+            bucket_add(m, &m->lev[LEV_CAST], mixp(ac->to_bf16 ? 2 : 1, dk), -(c + 1));
     }
     /* buckets were filled in node-index order: sort them topologically */
     sort_m = m;
@@ -735,8 +755,9 @@ static void resolve_layout(mapper *m, struct rep_event *ev, long lo, long hi, lo
         return;
     }
     /* weights prepared ahead (no compute around it): a weights tensor */
-    if (el > 0) {
-        int bi = kmap_get(&m->wei, mixp(7, (uint64_t)el));
+    uint64_t dk = map_problem_dims_key(e->problem);
+    if (dk) {
+        int bi = kmap_get(&m->wei, mixp(7, dk));
         if (bi >= 0) {
             bool amb = false;
             int ent = bucket_take(m, bi, true, true, e->seq, e->ts_ms, &amb);
@@ -756,10 +777,10 @@ static void resolve_layout(mapper *m, struct rep_event *ev, long lo, long hi, lo
 
 static bool match_cast(mapper *m, struct rep_event *e)
 {
-    int64_t el = map_problem_elems(e->problem);
-    if (el < 0)
+    uint64_t dk = map_problem_dims_key(e->problem);
+    if (!dk)
         return false;
-    int bi = kmap_get(&m->lev[LEV_CAST], mixp(e->dst_dt == VB_DT_BF16 ? 2 : 1, (uint64_t)el));
+    int bi = kmap_get(&m->lev[LEV_CAST], mixp(e->dst_dt == VB_DT_BF16 ? 2 : 1, dk));
     if (bi < 0)
         return false;
     bool amb = false;

@@ -14,6 +14,7 @@ struct map_nsig {
     bool cast_node;      /* an explicit Cast node between f32 and bf16 */
     bool cast_to_bf16;
     int64_t cast_elems;
+    uint64_t cast_dims;  /* map_shape_dims_key of the cast tensor */
 };
 
 /* Signatures of graph node n (0 when it issues no primitive). */
@@ -31,6 +32,9 @@ const struct g_shape *map_out_shape(const graph *g, int n);
 /* Lookup keys: level 1 = exact features, 2 = kind + result elements,
  * 3 = kind only, 4 = result elements only. 0 when the level does not apply. */
 uint64_t map_sig_key(const struct map_sig *s, int level);
+/* Key of a tensor's dims regardless of layout (sorted, 1s dropped); 0 if unknown. */
+uint64_t map_problem_dims_key(const char *problem);
+uint64_t map_shape_dims_key(const struct g_shape *s);
 /* Elements of a reorder/eltwise-like problem ("AxBxC", "mb..ic..ih.."), -1. */
 int64_t map_problem_elems(const char *problem);
 

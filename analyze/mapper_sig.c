@@ -8,6 +8,7 @@
 #include "analyze/mapper_int.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- kinds ----------------------------------------------------------- */
@@ -182,6 +183,48 @@ int64_t map_problem_elems(const char *problem)
     e = mul_known(e, tok_get(t, n, "ih", 1));
     e = mul_known(e, tok_get(t, n, "iw", 1));
     return e;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted dims without the 1s: the same tensor in NHWC and NCHW, HWIO and
+ * OIHW, [K,N] and 1xKxN gets the same key. 0 when a dim is unknown. */
+static uint64_t dims_key(const int64_t *d, int n)
+{
+    int64_t v[G_MAX_RANK + 4];
+    int k = 0;
+    for (int i = 0; i < n && k < G_MAX_RANK + 4; i++) {
+        if (d[i] < 0)
+            return 0;
+        if (d[i] != 1)
+            v[k++] = d[i];
+    }
+    qsort(v, (size_t)k, sizeof v[0], cmp_i64);
+    uint64_t h = 0xd1b54a32d192ed03ULL ^ (uint64_t)k;
+    for (int i = 0; i < k; i++) {
+        h ^= (uint64_t)v[i] + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+        h *= 0xff51afd7ed558ccdULL;
+    }
+    return h ? h : 1;
+}
+
+uint64_t map_problem_dims_key(const char *problem)
+{
+    struct dims g[MAX_GROUPS];
+    if (parse_dim_groups(problem, g, MAX_GROUPS) < 1)
+        return 0;
+    return dims_key(g[0].d, g[0].n);
+}
+
+uint64_t map_shape_dims_key(const struct g_shape *s)
+{
+    if (!s || s->rank < 0)
+        return 0;
+    return dims_key(s->dim, s->rank < G_MAX_RANK ? s->rank : G_MAX_RANK);
 }
 
 static void sig_init(struct map_sig *s, enum map_kind k)
@@ -566,6 +609,7 @@ void map_node_sigs(const graph *g, int n, struct map_nsig *out)
             out->cast_node = true;
             out->cast_to_bf16 = dt == TF_DT_BFLOAT16;
             out->cast_elems = oe;
+            out->cast_dims = map_shape_dims_key(o);
         }
         return;
     }

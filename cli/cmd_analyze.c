@@ -1,12 +1,439 @@
-/* cmd_analyze.c: placeholder until the `analyze` command lands; it says so and fails. */
+/* cmd_analyze.c: `ampscope analyze MODEL --log FILE...`: the evidence a user
+ * already has (a verbose log from production or their own script, the TF
+ * stderr with AMP lines, TF's LOG_PATH dumps) becomes a run directory (files
+ * copied in, nothing rerun, meta backend "logs"), and gets the same report
+ * as a run: iterations from the repeating exec sequence, every primitive
+ * mapped to its node, the diagnosis.
+ */
 #include "cli/cli.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "analyze/rundir.h"
+#include "cli/run_report.h"
+#include "tui/tui.h"
+
+#define MAX_LOGS 64
+#define MODEL_COPY_MAX ((off_t)64 << 20)
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ampscope analyze MODEL --log FILE... [--amp-log FILE] [--tf-dump DIR]\n"
+            "                        [--out DIR] [--json] [--no-tui] [options]\n"
+            "\n"
+            "Builds a run directory from logs you already have, without running anything:\n"
+            "the oneDNN verbose log(s) (`ONEDNN_VERBOSE=1 python infer.py > dnnl_log.csv`),\n"
+            "optionally TF's stderr with the auto-mixed-precision lines and TF's\n"
+            "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LOG_PATH dumps, and MODEL (the graph that\n"
+            "ran). The files are copied in; the report is the same as `ampscope run` gives:\n"
+            "which nodes ran bf16, on AMX, where casts and reorders sit, and why. Without\n"
+            "ampscope's iteration markers the iterations are found from the repeating exec\n"
+            "sequence; the first run and weight preparation count as warmup.\n"
+            "\n"
+            "options:\n"
+            "  --log FILE        a oneDNN verbose log (repeatable; several are concatenated in\n"
+            "                    order; `.gz` is read transparently)\n"
+            "  --amp-log FILE    TF/ITEX stderr with the AMP log lines (AMP lines inside the\n"
+            "                    verbose log are read too)\n"
+            "  --tf-dump DIR     TF's AMP LOG_PATH dump directory, copied to RUN/tf/\n"
+            "  --out DIR         the run directory to create (default runs/<model>-<time>)\n"
+            "  --tf-version V    TF version whose AMP lists to paint with (default: the model's,\n"
+            "                    else the newest)\n"
+            "  --batch N         batch size the log ran with (default 1)\n"
+            "  --input NAME:SHAPE  shape of an input with unknown dims (repeatable)\n"
+            "  --amx yes|no      whether the machine that wrote the log had AMX (default: from\n"
+            "                    the log's `isa:` header line when present)\n"
+            "  --json            print the report as JSON (schema: docs/report.md)\n"
+            "  --no-tui          print the text report instead of the interactive view\n"
+            "  --max-nodes N     rows of the node table (default 25, 0 = all)\n"
+            "  -h, --help        this help\n"
+            "\n"
+            "examples:\n"
+            "  ONEDNN_VERBOSE=1 python infer.py > dnnl_log.csv 2> tf.log\n"
+            "  ampscope analyze model.pb --log dnnl_log.csv --amp-log tf.log --batch 64 --no-tui\n"
+            "  ampscope analyze saved_model/ --log prod.log.gz --out runs/prod-check --json\n"
+            "  ampscope open runs/prod-check          (later, the same report again)\n"
+            "\n"
+            "exit codes: 0 ok; 1 the logs hold no oneDNN exec lines; 2 bad usage, a missing or\n"
+            "            unreadable file, a model that cannot be loaded\n");
+}
+
+/* Appends src (plain or gzip) to out, noting oneDNN's version and ISA line. */
+static int copy_log(const char *src, FILE *out, char *version, size_t vsize, char *isa,
+                    size_t isize)
+{
+    gzFile in = gzopen(src, "rb");
+    if (!in) {
+        cli_errorf("analyze", "%s: cannot open the log (check the path)", src);
+        return CLI_USAGE;
+    }
+    char buf[65536];
+    int n;
+    bool first = true;
+    while ((n = gzread(in, buf, sizeof buf)) > 0) {
+        if (first) {
+            first = false;
+            buf[n < (int)sizeof buf ? n : n - 1] = 0;
+            const char *v = strstr(buf, "oneDNN v");
+            if (!v)
+                v = strstr(buf, "DNNL v");
+            if (!v)
+                v = strstr(buf, "MKL-DNN v");
+            if (v && !version[0]) {
+                v = strchr(v, 'v') + 1;
+                size_t l = strcspn(v, " \r\n,");
+                snprintf(version, vsize, "%.*s", (int)(l < 60 ? l : 60), v);
+            }
+            const char *s = strstr(buf, "isa:");
+            if (!s)
+                s = strstr(buf, "Detected ISA is ");
+            if (s && !isa[0]) {
+                s = strchr(s, s[0] == 'i' ? ':' : 's') + 1;
+                if (*s == ' ')
+                    s++;
+                size_t l = strcspn(s, "\r\n");
+                snprintf(isa, isize, "%.*s", (int)(l < 200 ? l : 200), s);
+            }
+        }
+        if (fwrite(buf, 1, (size_t)n, out) != (size_t)n) {
+            gzclose(in);
+            cli_errorf("analyze", "writing the run directory failed (disk full?)");
+            return CLI_USAGE;
+        }
+    }
+    int errnum = 0;
+    const char *emsg = gzerror(in, &errnum);
+    gzclose(in);
+    if (n < 0 || errnum < 0) {
+        cli_errorf("analyze", "%s: cannot read the log: %s", src, emsg);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+static bool copy_file(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+    if (!in || !out) {
+        if (in)
+            fclose(in);
+        return false;
+    }
+    char buf[65536];
+    size_t n;
+    bool ok = true;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            ok = false;
+            break;
+        }
+    fclose(in);
+    if (fclose(out) != 0)
+        ok = false;
+    return ok;
+}
+
+/* Copies the regular files of src into dst (recursively, bounded). */
+static int copy_tree(const char *src, const char *dst, int depth, int *files)
+{
+    struct err e;
+    if (depth > 8 || *files > 10000)
+        return 0;
+    if (util_mkdirs(dst, &e) != ST_OK)
+        return -1;
+    DIR *d = opendir(src);
+    if (!d)
+        return -1;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char s[PATH_MAX], t[PATH_MAX];
+        if (snprintf(s, sizeof s, "%s/%s", src, de->d_name) >= (int)sizeof s ||
+            snprintf(t, sizeof t, "%s/%s", dst, de->d_name) >= (int)sizeof t)
+            continue;
+        struct stat st;
+        if (lstat(s, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            copy_tree(s, t, depth + 1, files);
+        else if (S_ISREG(st.st_mode) && copy_file(s, t))
+            (*files)++;
+    }
+    closedir(d);
+    return 0;
+}
+
+static void model_name_of(const char *path, char *out, size_t size)
+{
+    char buf[PATH_MAX];
+    string_copy(buf, path);
+    size_t l = strlen(buf);
+    while (l > 1 && buf[l - 1] == '/')
+        buf[--l] = 0;
+    const char *b = strrchr(buf, '/');
+    b = b ? b + 1 : buf;
+    string_copy_n(out, size, b);
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = 0;
+}
+
+static void iso_now(char *out, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
 
 int cmd_analyze(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_errorf("analyze", "not available yet in this build");
-    return CLI_USAGE;
+    const char *model = NULL, *amp_log_path = NULL, *tf_dump = NULL, *out_dir = NULL;
+    const char *logs[MAX_LOGS];
+    int n_logs = 0, max_nodes = 25, batch = 0, amx = -1;
+    bool json = false, no_tui = false;
+    char inputs[1024] = "";
+    struct rr_opts o = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return CLI_OK;
+        } else if (!strcmp(a, "--log") && has_next) {
+            if (n_logs == MAX_LOGS) {
+                cli_errorf("analyze", "at most %d --log files", MAX_LOGS);
+                return CLI_USAGE;
+            }
+            logs[n_logs++] = argv[++i];
+        } else if (!strcmp(a, "--amp-log") && has_next) {
+            amp_log_path = argv[++i];
+        } else if (!strcmp(a, "--tf-dump") && has_next) {
+            tf_dump = argv[++i];
+        } else if (!strcmp(a, "--out") && has_next) {
+            out_dir = argv[++i];
+        } else if (!strcmp(a, "--tf-version") && has_next) {
+            o.tf_version = argv[++i];
+        } else if (!strcmp(a, "--batch") && has_next) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 1 << 20) {
+                cli_errorf("analyze", "--batch wants a positive count, not '%s'", argv[i]);
+                return CLI_USAGE;
+            }
+            batch = (int)v;
+        } else if (!strcmp(a, "--input") && has_next) {
+            struct g_input_bind b;
+            struct err e;
+            if (g_input_bind_parse(argv[++i], &b, &e) != ST_OK) {
+                cli_errorf("analyze", "--input %s: %s (expected NAME:SHAPE, e.g. x:1x28x28x1)",
+                           argv[i], e.msg);
+                return CLI_USAGE;
+            }
+            if (strlen(inputs) + strlen(argv[i]) + 2 < sizeof inputs) {
+                if (inputs[0])
+                    strcat(inputs, " ");
+                strcat(inputs, argv[i]);
+            }
+        } else if (!strcmp(a, "--amx") && has_next) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "true"))
+                amx = 1;
+            else if (!strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "false"))
+                amx = 0;
+            else {
+                cli_errorf("analyze", "--amx wants yes or no, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "--no-tui")) {
+            no_tui = true;
+        } else if (!strcmp(a, "--max-nodes") && has_next) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 0) {
+                cli_errorf("analyze", "--max-nodes wants a count >= 0, not '%s'", argv[i]);
+                return CLI_USAGE;
+            }
+            max_nodes = (int)v;
+        } else if (a[0] == '-' && a[1]) {
+            cli_errorf("analyze", "unknown option '%s' (or it lacks its value; see --help)", a);
+            return CLI_USAGE;
+        } else if (!model) {
+            model = a;
+        } else {
+            cli_errorf("analyze", "one model at a time ('%s' and '%s'); logs go after --log", model, a);
+            return CLI_USAGE;
+        }
+    }
+    if (!model || n_logs == 0) {
+        if (!model)
+            cli_errorf("analyze", "which model ran? give MODEL (the .pb/.pbtxt/SavedModel)");
+        else
+            cli_errorf("analyze", "no log given: add --log FILE (ONEDNN_VERBOSE=1 output)");
+        fprintf(stderr, "try `ampscope analyze --help`\n");
+        return CLI_USAGE;
+    }
+    struct stat st;
+    if (stat(model, &st) != 0) {
+        cli_errorf("analyze", "%s: no such model file or directory", model);
+        return CLI_USAGE;
+    }
+    for (int i = 0; i < n_logs; i++)
+        if (access(logs[i], R_OK) != 0) {
+            cli_errorf("analyze", "%s: the log cannot be read (check the path)", logs[i]);
+            return CLI_USAGE;
+        }
+    if (amp_log_path && access(amp_log_path, R_OK) != 0) {
+        cli_errorf("analyze", "%s: the AMP log cannot be read (check the path)", amp_log_path);
+        return CLI_USAGE;
+    }
+    if (tf_dump && (stat(tf_dump, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        cli_errorf("analyze", "%s: --tf-dump wants the LOG_PATH directory", tf_dump);
+        return CLI_USAGE;
+    }
+
+    /* the run directory */
+    struct err e = {0};
+    char dir[PATH_MAX];
+    struct rundir_meta meta;
+    rundir_meta_init(&meta);
+    model_name_of(model, meta.model_name, sizeof meta.model_name);
+    if (out_dir) {
+        if (rundir_is(out_dir)) {
+            cli_errorf("analyze", "%s is already a run directory; pick another --out (or `ampscope "
+                                  "open %s`)", out_dir, out_dir);
+            return CLI_USAGE;
+        }
+        if (util_mkdirs(out_dir, &e) != ST_OK) {
+            cli_error(&e);
+            return CLI_USAGE;
+        }
+        string_copy(dir, out_dir);
+    } else if (rundir_create(NULL, meta.model_name, dir, sizeof dir, &e) != ST_OK) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    string_copy(meta.backend, "logs");
+    string_copy(meta.amp, "on");
+    string_copy(meta.status, "running");
+    iso_now(meta.started, sizeof meta.started);
+    meta.batch = batch;
+    string_copy(meta.inputs, inputs);
+    if (o.tf_version)
+        string_copy(meta.tf_version, o.tf_version);
+    {
+        struct abuf cmdl;
+        abuf_init(&cmdl);
+        abuf_puts(&cmdl, "ampscope analyze");
+        for (int i = 1; i < argc; i++)
+            abuf_printf(&cmdl, " %s", argv[i]);
+        string_copy(meta.command, cmdl.data);
+        abuf_done(&cmdl);
+    }
+    /* the model: a copy when small, else its absolute path */
+    char path[PATH_MAX], real[PATH_MAX];
+    if (!realpath(model, real))
+        string_copy(real, model);
+    if (S_ISREG(st.st_mode) && st.st_size <= MODEL_COPY_MAX) {
+        const char *ext = strrchr(model, '.');
+        const char *slash = strrchr(model, '/');
+        char name[64];
+        snprintf(name, sizeof name, "model%s", ext && (!slash || ext > slash) && strlen(ext) < 12 ? ext : "");
+        rundir_path(dir, name, path, sizeof path);
+        if (copy_file(model, path))
+            string_copy(meta.model, name);
+        else
+            string_copy(meta.model, real);
+    } else {
+        string_copy(meta.model, real);
+        rundir_path(dir, "model.path", path, sizeof path);
+        FILE *f = fopen(path, "w");
+        if (f) {
+            fprintf(f, "%s\n", real);
+            fclose(f);
+        }
+    }
+    rundir_write_meta(dir, &meta, &e);
+
+    /* the logs */
+    rundir_path(dir, RUNDIR_VERBOSE, path, sizeof path);
+    FILE *vf = fopen(path, "wb");
+    if (!vf) {
+        cli_errorf("analyze", "%s: cannot write into the run directory", path);
+        return CLI_USAGE;
+    }
+    char isa[256] = "";
+    for (int i = 0; i < n_logs; i++) {
+        int rc = copy_log(logs[i], vf, meta.onednn_version, sizeof meta.onednn_version, isa,
+                          sizeof isa);
+        if (rc != CLI_OK) {
+            fclose(vf);
+            return rc;
+        }
+    }
+    if (fclose(vf) != 0) {
+        cli_errorf("analyze", "%s: writing failed (disk full?)", path);
+        return CLI_USAGE;
+    }
+    if (amp_log_path) {
+        rundir_path(dir, RUNDIR_AMPLOG, path, sizeof path);
+        if (!copy_file(amp_log_path, path)) {
+            cli_errorf("analyze", "%s: copying the AMP log failed", amp_log_path);
+            return CLI_USAGE;
+        }
+    }
+    if (tf_dump) {
+        int files = 0;
+        rundir_path(dir, RUNDIR_TFDIR, path, sizeof path);
+        if (copy_tree(tf_dump, path, 0, &files) != 0)
+            fprintf(stderr, "ampscope analyze: note: %s was not fully copied\n", tf_dump);
+    }
+    /* what the log says about the machine that wrote it */
+    if (isa[0]) {
+        snprintf(meta.cpu_model, sizeof meta.cpu_model, "isa: %s (from the log)", isa);
+        bool has_amx = strstr(isa, "AMX") != NULL;
+        string_copy(meta.cpu_flags, has_amx ? "avx512f amx_bf16 (from the log's isa line)"
+                                            : "no amx (from the log's isa line)");
+    }
+    if (amx >= 0)
+        string_copy(meta.cpu_flags, amx ? "amx_bf16 (--amx yes)" : "no amx (--amx no)");
+    string_copy(meta.status, "ok");
+    iso_now(meta.finished, sizeof meta.finished);
+    if (rundir_write_meta(dir, &meta, &e) != ST_OK) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    fprintf(stderr, "ampscope analyze: run directory %s\n", dir);
+
+    if (!no_tui && !json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
+        struct tui_opts t = {0};
+        t.run_dir = dir;
+        t.tf_version = o.tf_version;
+        return tui_main(&t);
+    }
+    struct rr_ctx c;
+    int rc = rr_load("analyze", dir, &o, &c);
+    if (rc != CLI_OK) {
+        rr_done(&c);
+        return rc;
+    }
+    rr_print(&c, dir, json, max_nodes);
+    rc = c.rep->n_exec_total == 0 ? CLI_FINDINGS : CLI_OK;
+    if (rc == CLI_FINDINGS)
+        fprintf(stderr, "ampscope analyze: no oneDNN exec lines in the log(s): was ONEDNN_VERBOSE=1 "
+                        "set when they were written?\n");
+    rr_done(&c);
+    return rc;
 }

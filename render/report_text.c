@@ -166,7 +166,7 @@ void rep_text_render(const struct report *r, struct abuf *out, bool color, int m
         wn = l > wn ? l : wn;
         l = (int)strlen(n->op);
         wo = l > wo ? l : wo;
-        l = n->fused_into ? (int)strlen(n->fused_into) + 10 : (n->impl ? (int)strlen(n->impl) : 0);
+        l = n->fused_into ? (int)strlen(n->fused_into) + 11 : (n->impl ? (int)strlen(n->impl) : 0);
         wi = l > wi ? l : wi;
     }
     wn = wn > 44 ? 44 : wn;

@@ -1,0 +1,233 @@
+/* run_report.c: re-analysis of a run directory for the CLI (see
+ * run_report.h): model lookup, shapes, the painter with the run's lists,
+ * the report, report.json, and the printed result.
+ */
+#include "cli/run_report.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "render/report_text.h"
+
+static bool file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* The run's model: --model, the copy inside the directory, model.path, or
+ * the path recorded in meta.json. */
+static bool find_model(const char *dir, const struct rr_ctx *c, const char *override, char *out,
+                       size_t size)
+{
+    if (override) {
+        string_copy_n(out, size, override);
+        return file_exists(out);
+    }
+    char p[PATH_MAX];
+    if (c->have_meta && c->meta.model[0]) {
+        if (c->meta.model[0] == '/') {
+            string_copy_n(out, size, c->meta.model);
+            if (file_exists(out))
+                return true;
+        } else {
+            rundir_path(dir, c->meta.model, p, sizeof p);
+            if (file_exists(p)) {
+                string_copy_n(out, size, p);
+                return true;
+            }
+            if (file_exists(c->meta.model)) {
+                string_copy_n(out, size, c->meta.model);
+                return true;
+            }
+        }
+    }
+    rundir_path(dir, "model.path", p, sizeof p);
+    char *buf = NULL;
+    size_t len = 0;
+    struct err e;
+    if (util_read_file(p, 8192, &buf, &len, &e) == ST_OK) {
+        while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+            buf[--len] = 0;
+        string_copy_n(out, size, buf);
+        free(buf);
+        if (file_exists(out))
+            return true;
+    }
+    static const char *const names[] = {"model.pb", "model.pbtxt", "model.meta", "model", NULL};
+    for (int i = 0; names[i]; i++) {
+        rundir_path(dir, names[i], p, sizeof p);
+        if (file_exists(p)) {
+            string_copy_n(out, size, p);
+            return true;
+        }
+    }
+    if (c->have_meta && c->meta.model[0])
+        string_copy_n(out, size, c->meta.model);
+    else
+        string_copy_n(out, size, "");
+    return false;
+}
+
+/* getenv over the run's recorded list edits ("NAME=VALUE\n"...). */
+static const char *g_list_env;
+static char g_env_val[2048];
+static const char *run_getenv(const char *name)
+{
+    if (!g_list_env)
+        return NULL;
+    size_t nl = strlen(name);
+    for (const char *p = g_list_env; *p;) {
+        const char *end = strchr(p, '\n');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        if (l > nl && !strncmp(p, name, nl) && p[nl] == '=') {
+            size_t vl = l - nl - 1;
+            if (vl >= sizeof g_env_val)
+                vl = sizeof g_env_val - 1;
+            memcpy(g_env_val, p + nl + 1, vl);
+            g_env_val[vl] = 0;
+            return g_env_val;
+        }
+        p += l + (end ? 1 : 0);
+    }
+    return NULL;
+}
+
+int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    struct err e = {0};
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_errorf(cmd, "%s: no such directory (give a run directory, e.g. runs/mlp-20260101-120000)",
+                   dir);
+        return CLI_USAGE;
+    }
+    enum status s = rundir_read_meta(dir, &c->meta, &e);
+    if (s == ST_EUNSUPPORTED) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    c->have_meta = s == ST_OK;
+    char vpath[PATH_MAX];
+    rundir_path(dir, RUNDIR_VERBOSE, vpath, sizeof vpath);
+    if (!c->have_meta && !file_exists(vpath)) {
+        cli_errorf(cmd,
+                   "%s is not a run directory: it has no %s and no %s (make one with `ampscope run "
+                   "MODEL` or `ampscope analyze MODEL --log FILE`)",
+                   dir, RUNDIR_META, RUNDIR_VERBOSE);
+        return CLI_USAGE;
+    }
+    if (!file_exists(vpath)) {
+        cli_errorf(cmd,
+                   "%s: %s is missing, so there is nothing to analyse (the run died before oneDNN "
+                   "ran, or the file was removed; status in %s: \"%s\")",
+                   dir, RUNDIR_VERBOSE, RUNDIR_META, c->meta.status);
+        return CLI_USAGE;
+    }
+    if (!find_model(dir, c, o ? o->model : NULL, c->model_path, sizeof c->model_path)) {
+        cli_errorf(cmd,
+                   "%s: the run's model %s%s%s cannot be found; pass it with --model PATH",
+                   dir, c->model_path[0] ? "(" : "", c->model_path, c->model_path[0] ? ")" : "");
+        return CLI_USAGE;
+    }
+    c->g = graph_load(c->model_path, NULL, &e);
+    if (!c->g) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    /* shapes as the run bound them */
+    struct g_input_bind binds[32];
+    int nb = 0;
+    if (c->have_meta && c->meta.inputs[0]) {
+        char buf[sizeof c->meta.inputs];
+        string_copy(buf, c->meta.inputs);
+        for (char *tok = strtok(buf, " "); tok && nb < 32; tok = strtok(NULL, " ")) {
+            if (g_input_bind_parse(tok, &binds[nb], &e) == ST_OK)
+                nb++;
+        }
+    }
+    int batch = c->have_meta && c->meta.batch > 0 ? c->meta.batch : 1;
+    if (graph_infer(c->g, binds, nb, batch, &e) != ST_OK) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    /* the run's lists and edits */
+    const char *ver = o && o->tf_version ? o->tf_version
+                                         : (c->have_meta && c->meta.tf_version[0] ? c->meta.tf_version : NULL);
+    c->lists = amp_lists_new(ver, &e);
+    if (!c->lists && ver) {
+        fprintf(stderr, "ampscope %s: lists of TF %s unknown, using the newest: %s\n", cmd, ver, e.msg);
+        c->lists = amp_lists_new(NULL, &e);
+    }
+    if (!c->lists) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    if (c->have_meta && c->meta.list_env[0]) {
+        g_list_env = c->meta.list_env;
+        if (amp_lists_from_env(c->lists, run_getenv, &e) != ST_OK)
+            fprintf(stderr, "ampscope %s: the run's list edits were not applied: %s\n", cmd, e.msg);
+        g_list_env = NULL;
+    }
+    struct amp_opts ao = {0};
+    ao.all_on_cpu = true;
+    c->plan = amp_paint(c->g, c->lists, &ao, &e);
+    if (!c->plan) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    struct report_opts ro = {0};
+    ro.use_truth = o && o->use_truth;
+    ro.top_why = 10;
+    if (o && o->cpu_override) {
+        ro.cpu_has_amx_known = true;
+        ro.cpu_has_amx = o->cpu_has_amx;
+    }
+    c->rep = report_from_rundir(dir, c->g, c->plan, &ro, &e);
+    if (!c->rep) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+void rr_print(const struct rr_ctx *c, const char *dir, bool json, int max_nodes)
+{
+    struct abuf js;
+    abuf_init(&js);
+    report_json(c->rep, &js);
+    char path[PATH_MAX];
+    struct err e;
+    rundir_path(dir, RUNDIR_REPORT, path, sizeof path);
+    if (util_write_file_atomic(path, js.data, js.len, &e) != ST_OK)
+        fprintf(stderr, "ampscope: note: %s not written: %s\n", path, e.msg);
+    if (json) {
+        fwrite(js.data, 1, js.len, stdout);
+    } else {
+        struct abuf t;
+        abuf_init(&t);
+        rep_text_render(c->rep, &t, util_use_color(stdout), max_nodes);
+        fwrite(t.data, 1, t.len, stdout);
+        abuf_done(&t);
+    }
+    abuf_done(&js);
+}
+
+void rr_done(struct rr_ctx *c)
+{
+    if (c->rep)
+        report_free(c->rep);
+    if (c->plan)
+        amp_plan_free(c->plan);
+    if (c->lists)
+        amp_lists_free(c->lists);
+    if (c->g)
+        graph_free(c->g);
+    memset(c, 0, sizeof *c);
+}
