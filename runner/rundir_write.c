@@ -127,8 +127,13 @@ enum status bk_rundir_begin(const char *dir, struct rundir_meta *m, const amp_pl
     string_copy(m->tf_version, plan && plan->tf_version ? plan->tf_version
                                : o && o->tf_version   ? o->tf_version
                                                       : "");
-    const dnnl_version_t *v = dnnl_version();
-    snprintf(m->onednn_version, sizeof m->onednn_version, "%d.%d.%d", v->major, v->minor, v->patch);
+    /* the library that runs: ours for the embedded backend; TensorFlow's or the
+     * command's own oneDNN otherwise (its version is in verbose.log's header) */
+    if (!strcmp(m->backend, "embedded")) {
+        const dnnl_version_t *v = dnnl_version();
+        snprintf(m->onednn_version, sizeof m->onednn_version, "%d.%d.%d", v->major, v->minor,
+                 v->patch);
+    }
     bk_cpu_info(m->cpu_model, sizeof m->cpu_model, m->cpu_flags, sizeof m->cpu_flags);
     gethostname(m->hostname, sizeof m->hostname - 1);
     iso_now(m->started, sizeof m->started);
