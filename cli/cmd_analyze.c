@@ -402,7 +402,7 @@ int cmd_analyze(int argc, char **argv)
     }
     /* what the log says about the machine that wrote it */
     if (isa[0]) {
-        snprintf(meta.cpu_model, sizeof meta.cpu_model, "isa: %s (from the log)", isa);
+        snprintf(meta.cpu_model, sizeof meta.cpu_model, "isa: %.200s (from the log)", isa);
         bool has_amx = strstr(isa, "AMX") != NULL;
         string_copy(meta.cpu_flags, has_amx ? "avx512f amx_bf16 (from the log's isa line)"
                                             : "no amx (from the log's isa line)");
