@@ -87,7 +87,7 @@ static const struct amp_listset SETS[] = {
     {"2.11", "TF 2.11", AMP_CAST_SRC_DST, {NULL, s2_allow, s1_infer, s1_clear, s1_deny}},
     {"2.12", "TF 2.12", AMP_CAST_SRC_DST, {NULL, s2_allow, s3_infer, s3_clear, s3_deny}},
     {"2.13", "TF 2.13-2.14", AMP_CAST_SRC_DST, {NULL, s2_allow, s3b_infer, s3_clear, s3b_deny}},
-    {"2.19", "TF 2.15 and later (checked on 2.19.1)", AMP_CAST_SRC_ID,
+    {"2.19", "TF 2.15 and later, checked on 2.19.1", AMP_CAST_SRC_ID,
      {NULL, s4_allow, s4_infer, s4_clear, s3_deny}},
 };
 #define N_SETS ((int)(sizeof SETS / sizeof SETS[0]))

@@ -231,7 +231,7 @@ static void build_vertices(struct pctx *c)
     c->vfirst[n] = c->nv;
 }
 
-static void vpush(int **arr, int *n, size_t *cap, int val)
+void pc_vpush(int **arr, int *n, size_t *cap, int val)
 {
     xgrow(arr, cap, (size_t)*n + 1, sizeof **arr);
     (*arr)[(*n)++] = val;
@@ -243,7 +243,7 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void sort_dedup(int *a, int *n)
+void pc_sort_dedup(int *a, int *n)
 {
     if (*n < 2)
         return;
@@ -255,10 +255,10 @@ static void sort_dedup(int *a, int *n)
     *n = k;
 }
 
-static void add_edge(struct pctx *c, int s, int d)
+void pc_add_edge(struct pctx *c, int s, int d)
 {
-    vpush(&c->v[d].fin, &c->v[d].nfin, &c->v[d].capin, s);
-    vpush(&c->v[s].fout, &c->v[s].nfout, &c->v[s].capout, d);
+    pc_vpush(&c->v[d].fin, &c->v[d].nfin, &c->v[d].capin, s);
+    pc_vpush(&c->v[s].fout, &c->v[s].nfout, &c->v[s].capout, d);
 }
 
 static void build_edges(struct pctx *c)
@@ -271,22 +271,18 @@ static void build_edges(struct pctx *c)
             int s = wn->in_n[k], port = wn->in_p[k];
             if (s < 0 || !c->w.n[s].alive || port < 0 || port >= c->n_outv[s])
                 continue;
-            add_edge(c, c->outv[s][port], c->inv[i][k]);
+            pc_add_edge(c, c->outv[s][port], c->inv[i][k]);
         }
     }
     for (int i = 0; i < c->nv; i++) {
-        sort_dedup(c->v[i].fin, &c->v[i].nfin);
-        sort_dedup(c->v[i].fout, &c->v[i].nfout);
+        pc_sort_dedup(c->v[i].fin, &c->v[i].nfin);
+        pc_sort_dedup(c->v[i].fout, &c->v[i].nfout);
     }
 }
 
 /* ---- DFS exactly as DfsTypeTraversal (enter checked at pop) --------------- */
 
-enum { DIR_IN = 1, DIR_OUT = 2 };
-typedef bool (*enter_fn)(struct pctx *c, int idx, int root, void *arg);
-typedef void (*pre_fn)(struct pctx *c, int idx, int src, int root, void *arg);
-
-static void dfs(struct pctx *c, int root, int dir, enter_fn enter, pre_fn pre, void *arg)
+void pc_dfs(struct pctx *c, int root, int dir, enter_fn enter, pre_fn pre, void *arg)
 {
     enum { NV = 0, VISITING = 1, DONE = 2 };
     c->gen++;
@@ -333,8 +329,8 @@ static void dfs(struct pctx *c, int root, int dir, enter_fn enter, pre_fn pre, v
 #undef PUSH
 }
 
-static const char *vop(const struct pctx *c, int v) { return c->w.n[c->v[v].node].op; }
-static bool vproc(const struct pctx *c, int v) { return c->process[c->v[v].node]; }
+const char *pc_vop(const struct pctx *c, int v) { return c->w.n[c->v[v].node].op; }
+bool pc_vproc(const struct pctx *c, int v) { return c->process[c->v[v].node]; }
 
 /* ---- pass 2 --------------------------------------------------------------- */
 
@@ -345,7 +341,7 @@ struct setarg {
 static bool p2_up_enter(struct pctx *c, int idx, int root, void *arg)
 {
     bool *up = ((struct setarg *)arg)->set;
-    return idx == root || (!up[idx] && pc_is_clear(c, vop(c, idx)));
+    return idx == root || (!up[idx] && pc_is_clear(c, pc_vop(c, idx)));
 }
 static void p2_up_pre(struct pctx *c, int idx, int src, int root, void *arg)
 {
@@ -375,197 +371,14 @@ static void pass2(struct pctx *c)
 {
     struct setarg a = {xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (pc_is_deny(c, vop(c, r)) || pc_is_infer(c, vop(c, r)))
-            dfs(c, r, DIR_IN, p2_up_enter, p2_up_pre, &a);
+        if (pc_is_deny(c, pc_vop(c, r)) || pc_is_infer(c, pc_vop(c, r)))
+            pc_dfs(c, r, DIR_IN, p2_up_enter, p2_up_pre, &a);
     for (int r = 0; r < c->nv; r++) {
-        if (c->v[r].deny || !pc_is_deny(c, vop(c, r)))
+        if (c->v[r].deny || !pc_is_deny(c, pc_vop(c, r)))
             continue;
-        dfs(c, r, DIR_OUT, p2_down_enter, p2_down_pre, &a);
+        pc_dfs(c, r, DIR_OUT, p2_down_enter, p2_down_pre, &a);
     }
     free(a.set);
-}
-
-/* ---- TensorList clusters -------------------------------------------------- */
-
-static int tl_fp32_vtx(const struct pctx *c, int node)
-{
-    if (!strstr(c->w.n[node].op, "TensorList"))
-        return -1;
-    for (int i = c->vfirst[node]; i < c->vfirst[node] + c->vcount[node]; i++)
-        if (c->v[i].attr && c->v[i].index < 0 && c->v[i].dtype == TF_DT_FLOAT)
-            return i;
-    return -1;
-}
-
-static bool is_source_sink(const char *op)
-{
-    static const char *const ops[] = {"_Arg", "_Retval", "OptionalFromValue", "OptionalGetValue",
-                                      "PartitionedCall", "Placeholder", "StatefulPartitionedCall"};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (!strcmp(op, ops[i]))
-            return true;
-    return false;
-}
-
-static bool is_tl_reader(const char *op)
-{
-    static const char *const ops[] = {"TensorListConcat", "TensorListConcatV2", "TensorListGather",
-                                      "TensorListGetItem", "TensorListPopBack", "TensorListStack"};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (!strcmp(op, ops[i]))
-            return true;
-    return false;
-}
-
-static bool is_tl_writer(const char *op)
-{
-    static const char *const ops[] = {
-        "TensorListFromTensor", "TensorListPushBack",   "TensorListPushBackBatch",
-        "TensorListScatter",    "TensorListScatterV2", "TensorListScatterIntoExistingList",
-        "TensorListSetItem",    "TensorListSplit"};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (!strcmp(op, ops[i]))
-            return true;
-    return false;
-}
-
-struct tlarg {
-    int *nodes;
-    int n;
-    size_t cap;
-    bool *in;         /* per work node */
-    int root_fp32;
-    int reader_fp32;
-    int *edges;       /* pairs */
-    int n_edges;
-    size_t ecap;
-};
-
-static void tl_pre(struct pctx *c, int idx, int src, int root, void *arg)
-{
-    (void)src, (void)root;
-    struct tlarg *a = arg;
-    int node = c->v[idx].node;
-    if (tl_fp32_vtx(c, node) >= 0) {
-        if (!a->in[node]) {
-            a->in[node] = true;
-            vpush(&a->nodes, &a->n, &a->cap, node);
-        }
-        if (!c->process[node]) {
-            c->v[a->root_fp32].deny = true;
-            c->v[a->root_fp32].tl_deny = true;
-        }
-    } else if (is_source_sink(c->w.n[node].op)) {
-        c->v[a->root_fp32].deny = true;
-        c->v[a->root_fp32].tl_deny = true;
-    }
-}
-
-static bool tl_w_enter(struct pctx *c, int idx, int root, void *arg)
-{
-    (void)root, (void)arg;
-    return c->process[c->v[idx].node];
-}
-
-static void tl_w_pre(struct pctx *c, int idx, int src, int root, void *arg)
-{
-    (void)src, (void)root;
-    struct tlarg *a = arg;
-    int node = c->v[idx].node;
-    if (is_tl_writer(c->w.n[node].op)) {
-        int w = tl_fp32_vtx(c, node);
-        if (w >= 0) {
-            xgrow(&a->edges, &a->ecap, (size_t)a->n_edges * 2 + 2, sizeof *a->edges);
-            a->edges[2 * a->n_edges] = w;
-            a->edges[2 * a->n_edges + 1] = a->reader_fp32;
-            a->n_edges++;
-        }
-    }
-}
-
-static void tensor_lists(struct pctx *c)
-{
-    bool *taken = xcalloc((size_t)c->w.count + 1, sizeof(bool));
-    struct tlarg e = {0};
-    for (int r = 0; r < c->nv; r++) {
-        int node = c->v[r].node;
-        if (!c->process[node] || c->v[r].attr || c->v[r].fixed != TF_DT_VARIANT || taken[node])
-            continue;
-        int rf = tl_fp32_vtx(c, node);
-        if (rf < 0)
-            continue;
-        struct tlarg a = {0};
-        a.in = xcalloc((size_t)c->w.count + 1, sizeof(bool));
-        a.root_fp32 = rf;
-        a.in[node] = true;
-        vpush(&a.nodes, &a.n, &a.cap, node);
-        dfs(c, r, DIR_IN | DIR_OUT, NULL, tl_pre, &a);
-        for (int k = 0; k < a.n; k++)
-            taken[a.nodes[k]] = true;
-        free(a.in);
-        c->clusters = xrealloc(c->clusters, (size_t)(c->n_clusters + 1) * sizeof *c->clusters);
-        c->cluster_n = xrealloc(c->cluster_n, (size_t)(c->n_clusters + 1) * sizeof *c->cluster_n);
-        c->clusters[c->n_clusters] = a.nodes;
-        c->cluster_n[c->n_clusters++] = a.n;
-        amp_plan_note(c->p, "TensorList cluster of %d node(s) around %s", a.n, c->w.n[node].name);
-        /* ephemeral fp32 edges writer -> reader */
-        for (int k = 0; k < a.n; k++) {
-            int rn = a.nodes[k];
-            if (!is_tl_reader(c->w.n[rn].op))
-                continue;
-            int rv = -1;
-            for (int i = c->vfirst[rn]; i < c->vfirst[rn] + c->vcount[rn]; i++)
-                if (!c->v[i].attr && c->v[i].fixed == TF_DT_VARIANT)
-                    rv = i;
-            if (rv < 0)
-                continue;
-            e.reader_fp32 = tl_fp32_vtx(c, rn);
-            dfs(c, rv, DIR_IN, tl_w_enter, tl_w_pre, &e);
-        }
-    }
-    for (int k = 0; k < e.n_edges; k++)
-        add_edge(c, e.edges[2 * k], e.edges[2 * k + 1]);
-    if (e.n_edges)
-        for (int i = 0; i < c->nv; i++) {
-            sort_dedup(c->v[i].fin, &c->v[i].nfin);
-            sort_dedup(c->v[i].fout, &c->v[i].nfout);
-        }
-    free(e.edges);
-    free(taken);
-}
-
-static void tl_color_match(struct pctx *c)
-{
-    for (int k = 0; k < c->n_clusters; k++) {
-        bool any_deny = false, any_allow = false;
-        for (int i = 0; i < c->cluster_n[k]; i++) {
-            int v = tl_fp32_vtx(c, c->clusters[k][i]);
-            if (v < 0)
-                continue;
-            if (c->v[v].deny) {
-                any_deny = true;
-                break;
-            }
-            if (c->v[v].allow)
-                any_allow = true;
-        }
-        if (!any_deny && !any_allow)
-            continue;
-        for (int i = 0; i < c->cluster_n[k]; i++) {
-            int v = tl_fp32_vtx(c, c->clusters[k][i]);
-            if (v < 0)
-                continue;
-            if (any_deny) {
-                c->v[v].allow = false;
-                if (!c->v[v].deny)
-                    c->v[v].tl_deny = true;
-                c->v[v].deny = true;
-            } else if (!c->v[v].allow) {
-                c->v[v].allow = true;
-                c->v[v].pass = 7;
-            }
-        }
-    }
 }
 
 /* ---- passes 3, 4, 5, 6 ---------------------------------------------------- */
@@ -573,9 +386,9 @@ static void tl_color_match(struct pctx *c)
 static bool p3_down_enter(struct pctx *c, int idx, int root, void *arg)
 {
     bool *down = ((struct setarg *)arg)->set;
-    const char *op = vop(c, idx);
+    const char *op = pc_vop(c, idx);
     return idx == root ||
-           (!down[idx] && !pc_is_allow(c, op) && !c->v[idx].deny && vproc(c, idx) &&
+           (!down[idx] && !pc_is_allow(c, op) && !c->v[idx].deny && pc_vproc(c, idx) &&
             pc_fp32(c, idx) && pc_supports(c, idx) && (pc_is_clear(c, op) || pc_is_infer(c, op)));
 }
 static void p3_down_pre(struct pctx *c, int idx, int src, int root, void *arg)
@@ -611,12 +424,12 @@ static void pass3(struct pctx *c)
 {
     struct setarg d = {xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (vproc(c, r) && pc_is_allow(c, vop(c, r)))
-            dfs(c, r, DIR_OUT, p3_down_enter, p3_down_pre, &d);
+        if (pc_vproc(c, r) && pc_is_allow(c, pc_vop(c, r)))
+            pc_dfs(c, r, DIR_OUT, p3_down_enter, p3_down_pre, &d);
     struct p3arg a = {d.set, xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (vproc(c, r) && !a.up[r] && pc_is_allow(c, vop(c, r)))
-            dfs(c, r, DIR_IN, p3_up_enter, p3_up_pre, &a);
+        if (pc_vproc(c, r) && !a.up[r] && pc_is_allow(c, pc_vop(c, r)))
+            pc_dfs(c, r, DIR_IN, p3_up_enter, p3_up_pre, &a);
     /* `via` was scratch for pass 3 */
     for (int i = 0; i < c->nv; i++)
         if (c->v[i].pass != 2)
@@ -629,7 +442,7 @@ static void pass4(struct pctx *c)
 {
     for (int i = 0; i < c->nv; i++) {
         struct vtx *x = &c->v[i];
-        if (!vproc(c, i) || x->deny || x->allow || !pc_is_infer(c, vop(c, i)) || !pc_fp32(c, i) ||
+        if (!pc_vproc(c, i) || x->deny || x->allow || !pc_is_infer(c, pc_vop(c, i)) || !pc_fp32(c, i) ||
             !pc_supports_dtype(c, i))
             continue;
         bool has_allow = false;
@@ -659,8 +472,8 @@ static bool p5_enter(struct pctx *c, int idx, int root, void *arg)
     (void)arg;
     const struct vtx *x = &c->v[idx];
     return idx == root ||
-           (!x->allow && !x->deny && vproc(c, idx) && pc_fp32(c, idx) && pc_supports(c, idx) &&
-            pc_is_clear(c, vop(c, idx)) && !pc_reads_ref_var(c, x->node));
+           (!x->allow && !x->deny && pc_vproc(c, idx) && pc_fp32(c, idx) && pc_supports(c, idx) &&
+            pc_is_clear(c, pc_vop(c, idx)) && !pc_reads_ref_var(c, x->node));
 }
 static void p5_pre(struct pctx *c, int idx, int src, int root, void *arg)
 {
@@ -678,15 +491,15 @@ static void pass5(struct pctx *c)
 {
     struct setarg a = {xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (vproc(c, r) && !a.set[r] && c->v[r].allow)
-            dfs(c, r, DIR_IN | DIR_OUT, p5_enter, p5_pre, &a);
+        if (pc_vproc(c, r) && !a.set[r] && c->v[r].allow)
+            pc_dfs(c, r, DIR_IN | DIR_OUT, p5_enter, p5_pre, &a);
     free(a.set);
 }
 
 static void pass6(struct pctx *c)
 {
     for (int i = 0; i < c->nv; i++)
-        if (pc_is_allow(c, vop(c, i)) && c->v[i].allow && !pc_supports_dtype(c, i)) {
+        if (pc_is_allow(c, pc_vop(c, i)) && c->v[i].allow && !pc_supports_dtype(c, i)) {
             c->v[i].allow = false;
             c->v[i].unpainted6 = true;
         }
@@ -925,45 +738,6 @@ amp_plan *amp_paint(const graph *g, const amp_lists *l, const struct amp_opts *o
         if (c.w.n[i].alive)
             p->total++;
 
-    /* 1. level; 2-3. lists and ValidateLists */
-    if (p->level == AMP_LEVEL_UNSAFE_FORCE_ALL) {
-        fail(&c,
-             "INVALID_ARGUMENT: TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LEVEL cannot be set to "
-             "UNSAFE_FORCE_ALL when oneDNN is used",
-             "ampscope: UNSAFE_FORCE_ALL only exists for float16 on GPU; TensorFlow refuses it for "
-             "bfloat16, so the whole graph stays fp32. Unset "
-             "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LEVEL (or use TREAT_INFER_AS_DENY).");
-        goto results;
-    }
-    {
-        const char **dup = NULL;
-        int nd = amp_lists_conflicts(l, &dup);
-        if (nd) {
-            struct abuf b;
-            abuf_init(&b);
-            abuf_puts(&b, "ampscope: an op may be on only one list, and ");
-            for (int i = 0; i < nd; i++) {
-                if (i)
-                    abuf_puts(&b, i == nd - 1 ? " and " : ", ");
-                abuf_printf(&b, "'%s' is on ", dup[i]);
-                int k = 0;
-                for (int li = AMP_LIST_ALLOW; li < AMP_LIST__COUNT; li++)
-                    if (amp_lists_has(l, (enum amp_list)li, dup[i]))
-                        abuf_printf(&b, "%s%s", k++ ? "+" : "", amp_list_name((enum amp_list)li));
-                amp_plan_note(p, "Op present in multiple lists: %s", dup[i]);
-            }
-            abuf_printf(&b, ". An _ADD puts an op on a second list without taking it off its own: "
-                            "to move '%s', also REMOVE it from its default list (for example "
-                            "`ampscope env --move %s:<list>` prints both variables). TensorFlow "
-                            "fails the whole pass and the graph stays fp32.",
-                        dup[0], dup[0]);
-            fail(&c, "INVALID_ARGUMENT: Op lists have conflicting entries", b.data);
-            abuf_done(&b);
-            free(dup);
-            goto results;
-        }
-    }
-
     /* 5. which nodes are processed; 6. FusedBatchNorm -> V2 */
     for (int i = 0; i < c.w.count; i++) {
         struct wnode *wn = &c.w.n[i];
@@ -990,13 +764,67 @@ amp_plan *amp_paint(const graph *g, const amp_lists *l, const struct amp_opts *o
     build_edges(&c);
     c.stamp = xcalloc((size_t)c.nv + 1, sizeof *c.stamp);
     c.state = xcalloc((size_t)c.nv + 1, 1);
+    /* 1. level; 2-3. lists and ValidateLists (checked first by TF; here after the
+     * vertices exist so a failed plan still lists every type attr) */
+    if (p->level == AMP_LEVEL_UNSAFE_FORCE_ALL) {
+        fail(&c,
+             "INVALID_ARGUMENT: TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LEVEL cannot be set to "
+             "UNSAFE_FORCE_ALL when oneDNN is used",
+             "ampscope: UNSAFE_FORCE_ALL only exists for float16 on GPU; TensorFlow refuses it for "
+             "bfloat16, so the whole graph stays fp32. Unset "
+             "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LEVEL (or use TREAT_INFER_AS_DENY).");
+        goto results;
+    }
+    {
+        const char **dup = NULL;
+        int nd = amp_lists_conflicts(l, &dup);
+        if (nd) {
+            struct abuf b;
+            abuf_init(&b);
+            abuf_puts(&b, "ampscope: an op may be on only one list, and ");
+            for (int i = 0; i < nd; i++) {
+                if (i)
+                    abuf_puts(&b, i == nd - 1 ? " and " : ", ");
+                abuf_printf(&b, "'%s' is on ", dup[i]);
+                int k = 0;
+                for (int li = AMP_LIST_ALLOW; li < AMP_LIST__COUNT; li++)
+                    if (amp_lists_has(l, (enum amp_list)li, dup[i]))
+                        abuf_printf(&b, "%s%s", k++ ? "+" : "", amp_list_name((enum amp_list)li));
+                amp_plan_note(p, "Op present in multiple lists: %s", dup[i]);
+            }
+            /* how to fix the first one */
+            const char *op0 = dup[0];
+            enum amp_list def = amp_lists_default(l, op0);
+            if (def != AMP_LIST_NONE && amp_lists_has(l, def, op0)) {
+                enum amp_list other = AMP_LIST_NONE;
+                for (int li = AMP_LIST_ALLOW; li < AMP_LIST__COUNT; li++)
+                    if (li != (int)def && amp_lists_has(l, (enum amp_list)li, op0))
+                        other = (enum amp_list)li;
+                static const char *const var[] = {"", "ALLOWLIST", "INFERLIST", "CLEARLIST", "DENYLIST"};
+                abuf_printf(&b, ". '%s' is on the %s list by default; an _ADD does not take it off "
+                                "that list. To move it to %s, also remove it from %s: "
+                                "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_%s_REMOVE=%s (ampscope amp: "
+                                "--%s-remove %s).",
+                            op0, amp_list_name(def), amp_list_name(other), amp_list_name(def),
+                            var[def], op0, amp_list_name(def), op0);
+            } else {
+                abuf_printf(&b, ". '%s' was added to more than one list; keep only one _ADD for it.", op0);
+            }
+            abuf_puts(&b, " TensorFlow fails the whole pass, so the graph stays fp32.");
+            fail(&c, "INVALID_ARGUMENT: Op lists have conflicting entries", b.data);
+            abuf_done(&b);
+            free(dup);
+            goto results;
+        }
+    }
+
     /* 8. TensorList clusters */
-    tensor_lists(&c);
+    pc_tensor_lists(&c);
     /* 9. pass 1 */
     {
         int n_allow = 0;
         for (int i = 0; i < c.nv; i++)
-            if (vproc(&c, i) && pc_is_allow(&c, vop(&c, i))) {
+            if (pc_vproc(&c, i) && pc_is_allow(&c, pc_vop(&c, i))) {
                 c.v[i].allow = true;
                 c.v[i].pass = 1;
                 n_allow++;
@@ -1008,12 +836,12 @@ amp_plan *amp_paint(const graph *g, const amp_lists *l, const struct amp_opts *o
         }
     }
     pass2(&c);
-    tl_color_match(&c);
+    pc_tl_color_match(&c);
     pass3(&c);
     pass4(&c);
     pass5(&c);
     pass6(&c);
-    tl_color_match(&c);
+    pc_tl_color_match(&c);
     if (!loop_edges(&c)) {
         char msg[512];
         string_copy(msg, p->failure);

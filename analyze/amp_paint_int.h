@@ -62,6 +62,23 @@ bool pc_supports_dtype(const struct pctx *c, int v);
 bool pc_supports(const struct pctx *c, int v);
 bool pc_reads_ref_var(const struct pctx *c, int node);
 
+/* helpers of amp_paint.c */
+enum { DIR_IN = 1, DIR_OUT = 2 };
+typedef bool (*enter_fn)(struct pctx *c, int idx, int root, void *arg);
+typedef void (*pre_fn)(struct pctx *c, int idx, int src, int root, void *arg);
+/* DfsTypeTraversal: enter checked at pop, pre-order callback with the vertex
+ * it was reached from. */
+void pc_dfs(struct pctx *c, int root, int dir, enter_fn enter, pre_fn pre, void *arg);
+void pc_vpush(int **arr, int *n, size_t *cap, int val);
+void pc_sort_dedup(int *a, int *n);
+void pc_add_edge(struct pctx *c, int s, int d);
+const char *pc_vop(const struct pctx *c, int v);
+bool pc_vproc(const struct pctx *c, int v);
+
+/* amp_paint_tl.c */
+void pc_tensor_lists(struct pctx *c);
+void pc_tl_color_match(struct pctx *c);
+
 /* amp_paint_out.c */
 void amp_paint_results(struct pctx *c);
 void amp_paint_casts(struct pctx *c, enum amp_cast_style style);

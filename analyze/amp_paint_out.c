@@ -285,6 +285,11 @@ void amp_paint_results(struct pctx *c)
     }
     for (int i = 0; i < g->n_nodes; i++) {
         struct amp_node_plan *np = &p->nodes[i];
+        if (!np->removed && p->prepass_note[i] && !np->bf16 && !p->failed) {
+            np->reason = "constant-folded into a Const before AMP (Consts are on no list)";
+            np->reason_code = "const_folded";
+            np->cause_node = -1;
+        }
         if (np->reason)
             continue;
         if (p->failed) {

@@ -127,7 +127,7 @@ static enum group group_of(const amp_plan *p, int i)
     if (np->reason_code && (!strcmp(np->reason_code, "deny") || !strcmp(np->reason_code, "deny_propagated") ||
                             !strcmp(np->reason_code, "tensorlist_deny")))
         return GR_DENY;
-    if (!strcmp(p->g->nodes[i].op, "Const"))
+    if (!strcmp(p->g->nodes[i].op, "Const") || (np->reason_code && !strcmp(np->reason_code, "const_folded")))
         return GR_CONST;
     return GR_FP32;
 }
@@ -153,7 +153,7 @@ static void print_report(const amp_plan *p, const amp_lists *l, const graph *g, 
         return;
     }
     static const char *const title[GR_N] = {
-        "bf16", "stays fp32: deny", "stays fp32", "Const (fp32; a Cast follows where a bf16 op reads it)",
+        "bf16", "stays fp32: deny", "stays fp32", "Const (stays fp32; TF casts it where a bf16 op reads it)",
         "no float32 type attribute", "gone before AMP (grappler's earlier passes, modelled)"};
     int counts[GR_N] = {0};
     size_t w = 8, wo = 4;
@@ -195,8 +195,8 @@ static void print_report(const amp_plan *p, const amp_lists *l, const graph *g, 
     int counted = 0;
     for (int k = 0; k < p->n_casts; k++)
         counted += p->casts[k].counted;
-    printf("\n%sCasts TensorFlow inserts (%d; %d counted, the rest read a Const/Variable)%s\n", B,
-           p->n_casts, counted, Z);
+    printf("\n%sCasts TensorFlow inserts (%d; %d counted: TF counts casts to bf16 that do not "
+           "read a Const/Variable)%s\n", B, p->n_casts, counted, Z);
     for (int k = 0; k < p->n_casts; k++) {
         const struct amp_cast *cs = &p->casts[k];
         printf("  %s:%d -> %s -> ", cs->src_name, cs->src_port, cs->to_bf16 ? "bf16" : "fp32");
@@ -204,7 +204,9 @@ static void print_report(const amp_plan *p, const amp_lists *l, const graph *g, 
             printf("%s%s", d ? ", " : "", cs->dst_nodes[d] >= 0 ? g->nodes[cs->dst_nodes[d]].name : "?");
         if (cs->n_dst > 4)
             printf(", ... (%d consumers)", cs->n_dst);
-        printf("%s\n      %s%s%s\n", cs->counted ? "" : "   (not counted)", D, cs->name, Z);
+        printf("%s\n      %s%s%s\n", cs->counted ? "" : !cs->to_bf16 ? "   (to fp32: not counted)"
+                                                     : "   (reads a Const/Variable: not counted)",
+               D, cs->name, Z);
     }
     printf("\n%s%s%s\n", B, p->summary, Z);
 }
@@ -356,10 +358,10 @@ int cmd_amp(int argc, char **argv)
         amp_lists_from_env(l, env_get, &e);
     }
     for (int i = 0; i < n_edits; i++) {
-        lint_csv(edit_flag[(edits[i].list == AMP_LIST_ALLOW ? 0 : edits[i].list == AMP_LIST_INFER ? 2
-                            : edits[i].list == AMP_LIST_CLEAR ? 4 : 6) + !edits[i].add],
-                 edits[i].ops);
-        if (!check_ops(g, edits[i].add ? "add" : "remove", edits[i].ops)) {
+        int fi = (edits[i].list == AMP_LIST_ALLOW ? 0 : edits[i].list == AMP_LIST_INFER ? 2
+                  : edits[i].list == AMP_LIST_CLEAR ? 4 : 6) + !edits[i].add;
+        lint_csv(edit_flag[fi], edits[i].ops);
+        if (!check_ops(g, edit_flag[fi], edits[i].ops)) {
             rc = CLI_USAGE;
             goto out;
         }

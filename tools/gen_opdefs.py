@@ -21,7 +21,7 @@ from tensorflow.python.framework import kernels
 SKIP = re.compile(
     r"Dataset|^Tpu|^TPU|^Xla|^_Xla|^Experimental|Summary|Queue|Reader|Iterator"
     r"|^Barrier|Accumulator|^Nccl|Lookup|HashTable|Boosted|^_Tpu|Checkpoint"
-    r"|^Save|^Restore|Decode|Encode|^String|Regex|Unicode|^Debug|^Enqueue|^Dequeue"
+    r"|Decode|Encode|^String|Regex|Unicode|^Debug|^Enqueue|^Dequeue"
     r"|^_Send|^_Recv|^_Host|Fingerprint|Optional|Mlir|^Tf|Collective|^Ordered"
     r"|^Map[A-Z]|^Sobol|^Assert|^Print|^Audio|Rpc|^Kmc|^Kmeans|Snapshot[A-Z]"
     r"|^_Mkl|^_Onednn|^_Scoped|^_Device|^_Disconnected|^_Eager|^_Func|^_Read"
