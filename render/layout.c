@@ -86,7 +86,7 @@ void lay_html_esc(struct abuf *b, const char *s)
 
 struct annot {
     enum lay_prec prec;
-    bool amx, planned_bf16;
+    bool amx, planned_bf16, fused;
     double time_ms, share;
     const char *impl, *why;
 };
@@ -117,6 +117,20 @@ static bool is_float_node(const lay_layout *L, int i)
     return false;
 }
 
+/* Ops that move or name data without math: never "not executed", even when
+ * no primitive ran for them. */
+static bool is_structural(const char *op)
+{
+    static const char *const ops[] = {"Const", "Placeholder", "PlaceholderWithDefault", "Identity",
+                                      "IdentityN", "NoOp", "ReadVariableOp", "VarHandleOp",
+                                      "VariableV2", "Reshape", "Squeeze", "ExpandDims", "Shape",
+                                      "StopGradient", "Snapshot", "_Retval", "_Arg", NULL};
+    for (int i = 0; ops[i]; i++)
+        if (!strcmp(op, ops[i]))
+            return true;
+    return false;
+}
+
 static void annotate(const lay_layout *L, struct annot *a)
 {
     const graph *g = L->g;
@@ -128,10 +142,15 @@ static void annotate(const lay_layout *L, struct annot *a)
             a[i].planned_bf16 = np->bf16;
             a[i].why = np->reason;
             if (!L->rep)
-                a[i].prec = np->bf16 ? LAY_PREC_BF16
+                a[i].prec = np->bf16 && !L->plan->failed ? LAY_PREC_BF16
                             : np->any_fp32_attr ? LAY_PREC_FP32 : LAY_PREC_NONE;
+            if (np->removed) {
+                a[i].prec = LAY_PREC_NONE;
+                a[i].why = L->plan->prepass_note && L->plan->prepass_note[i]
+                               ? L->plan->prepass_note[i] : "gone before the AMP pass (grappler)";
+            }
         }
-        if (L->rep && is_float_node(L, i))
+        if (L->rep && is_float_node(L, i) && !is_structural(g->nodes[i].op))
             a[i].prec = LAY_PREC_NOT_RUN;
     }
     if (!L->rep)
@@ -142,16 +161,22 @@ static void annotate(const lay_layout *L, struct annot *a)
             continue;
         struct annot *x = &a[rn->node];
         x->prec = prec_of_dtype(rn->executed_dtype);
-        if (x->prec == LAY_PREC_NOT_RUN && !is_float_node(L, rn->node))
+        if (x->prec == LAY_PREC_NOT_RUN &&
+            (!is_float_node(L, rn->node) || is_structural(g->nodes[rn->node].op)))
             x->prec = LAY_PREC_NONE;
         x->amx = rn->isa == VB_ISA_AMX;
         x->time_ms = rn->time_ms;
         x->share = rn->share;
         x->impl = rn->impl;
+        x->fused = rn->fused_into != NULL;
         if (rn->why)
             x->why = rn->why;
-        else if (rn->fused_into)
-            x->why = strpool_intern(L->pool, rn->fused_into, strlen(rn->fused_into));
+        else if (rn->fused_into) {
+            char buf[600];
+            snprintf(buf, sizeof buf, "ran fused into %s's primitive (its time is counted there)",
+                     rn->fused_into);
+            x->why = strpool_intern(L->pool, buf, strlen(buf));
+        }
     }
 }
 
@@ -610,6 +635,7 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
         x->share = a[i].share;
         x->impl = a[i].impl;
         x->why = a[i].why;
+        x->fused = a[i].fused;
         L->node_of[i] = ln;
     }
     /* group members */

@@ -58,6 +58,7 @@ struct lay_node {
     bool cast_executed;   /* LAY_CAST: a cast reorder for it was seen in the run */
     bool cast_to_bf16;    /* LAY_CAST: direction */
     bool focus;           /* the --focus node */
+    bool fused;           /* ran as a post-op inside another node's primitive (why says whose) */
     double time_ms;       /* per iteration (measured), NaN when unknown */
     double share;         /* of mapped time, 0..1, NaN when unknown */
     const char *impl;     /* kernel ("brg:avx512_core_amx_bf16"), NULL when unknown */

@@ -91,7 +91,9 @@ static void node_label(const lay_layout *L, const struct lay_node *x, struct abu
         abuf_puts(b, x->prec == LAY_PREC_NOT_RUN ? "not executed" : lay_prec_name(x->prec));
         if (x->prec == LAY_PREC_BF16 || x->prec == LAY_PREC_MIXED)
             abuf_puts(b, x->amx ? " · <B>AMX</B>" : " · no AMX");
-        if (!isnan(x->share) && x->prec != LAY_PREC_NOT_RUN)
+        if (x->fused)
+            abuf_puts(b, " · fused");
+        else if (!isnan(x->share) && x->prec != LAY_PREC_NOT_RUN)
             abuf_printf(b, " · %.1f%%", 100.0 * x->share);
     }
     abuf_puts(b, "</FONT>");
