@@ -43,6 +43,8 @@ enum ek_op {
     EO_CONCAT,
     EO_TRANSPOSE, /* reorder */
     EO_CAST,      /* a Cast node of the graph: reorder f32<->bf16 */
+    EO_PAD,       /* Pad/PadV2 with zeros: reorder into a zeroed, larger buffer */
+    EO_ADDN,      /* AddN: sum */
 };
 
 struct ek_node {
@@ -57,6 +59,7 @@ struct ek_node {
     int out;            /* the node whose output this node's primitive writes (itself or
                            the last fused node) */
     int in;             /* EO_GELU: the node feeding the pattern */
+    int pad;            /* EO_CONV: a Pad fused into the convolution's padding, -1 */
 };
 
 struct ek_plan {

@@ -130,7 +130,15 @@ static enum status build_conv(struct ek_ex *x, int i)
     dnnl_data_type_t dt = cdt(x, i);
     bool nchw = !strcmp(ek_attr_str(nd, "data_format", "NHWC"), "NCHW");
     bool depthwise = !strcmp(nd->op, "DepthwiseConv2dNative");
-    struct ek_val *xv = ek_input(x, i, 0, dt);
+    int64_t fp[8] = {0}; /* a fused Pad's paddings, TF order (before, after) per dim */
+    struct ek_val *xv;
+    if (n->pad >= 0) {
+        int np;
+        ek_const_ints(x->g, N(x, n->pad)->inputs[1].node, fp, 8, &np);
+        xv = ek_input(x, n->pad, 0, dt);
+    } else {
+        xv = ek_input(x, i, 0, dt);
+    }
     if (!xv)
         return ST_ERUNTIME;
     if (xv->rank != 4)
@@ -160,15 +168,20 @@ static enum status build_conv(struct ek_ex *x, int i)
     dnnl_dims_t strides = {st4[hi], st4[wi]}, dil = {di4[hi] - 1, di4[wi] - 1};
     dnnl_dims_t pl = {0, 0}, pr = {0, 0};
     const char *pad = ek_attr_str(nd, "padding", "VALID");
+    int64_t Hp = H + fp[2 * hi] + fp[2 * hi + 1], Wp = W + fp[2 * wi] + fp[2 * wi + 1];
     if (!strcmp(pad, "SAME")) {
-        same_pad(H, KH, st4[hi], di4[hi], OH, &pl[0], &pr[0]);
-        same_pad(W, KW, st4[wi], di4[wi], OW, &pl[1], &pr[1]);
+        same_pad(Hp, KH, st4[hi], di4[hi], OH, &pl[0], &pr[0]);
+        same_pad(Wp, KW, st4[wi], di4[wi], OW, &pl[1], &pr[1]);
     } else if (!strcmp(pad, "EXPLICIT") && ek_attr_ints(nd, "explicit_paddings", ep, 8, &k) && k == 8) {
         pl[0] = ep[2 * hi];
         pr[0] = ep[2 * hi + 1];
         pl[1] = ep[2 * wi];
         pr[1] = ep[2 * wi + 1];
     }
+    pl[0] += fp[2 * hi];
+    pr[0] += fp[2 * hi + 1];
+    pl[1] += fp[2 * wi];
+    pr[1] += fp[2 * wi + 1];
     /* weights: TF HWIO (depthwise: H W C M) as oneDNN (g)oihw with strides */
     dnnl_memory_desc_t wu, wa, sm, dm, bm;
     int64_t groups = depthwise ? C : (FI > 0 && C != FI ? C / FI : 1);
@@ -989,6 +1002,81 @@ static enum status build_cast(struct ek_ex *x, int i)
     return ST_OK;
 }
 
+/* Pad with zeros: the output buffer starts zeroed; a reorder writes the input
+ * into its interior (a strided view at the right offset). */
+static enum status build_pad(struct ek_ex *x, int i)
+{
+    const struct g_node *nd = N(x, i);
+    const struct ek_node *n = &x->p->n[i];
+    struct ek_val *iv = ek_input(x, i, 0, 0);
+    if (!iv)
+        return ST_ERUNTIME;
+    int64_t pads[2 * G_MAX_RANK];
+    int np;
+    if (!ek_const_ints(x->g, nd->inputs[1].node, pads, 2 * G_MAX_RANK, &np) || np != 2 * iv->rank)
+        return err_set(x->e, ST_EUNSUPPORTED, "node '%s' (%s): paddings do not match the rank",
+                       nd->name, nd->op);
+    struct ek_val *ov = ek_output(x, n->out, iv->dt);
+    int64_t os[G_MAX_RANK], off = 0;
+    ek_plain_strides(ov->rank, ov->dims, os);
+    for (int q = 0; q < iv->rank; q++)
+        off += pads[2 * q] * os[q];
+    dnnl_memory_desc_t sm, dm;
+    ek_md_plain(&sm, iv->rank, iv->dims, iv->dt);
+    ek_md_strided(&dm, iv->rank, iv->dims, os, iv->dt);
+    const char *names[2] = {"src", "dst"};
+    const dnnl_memory_desc_t *mds[2] = {&sm, &dm};
+    describe(x, names, mds, 2);
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t st = dnnl_reorder_primitive_desc_create(&pd, &sm, x->eng, &dm, x->eng, NULL);
+    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "reorder", pd, st);
+    if (!prim)
+        return ST_ERUNTIME;
+    char *base = ov->buf;
+    base += off * (iv->dt == dnnl_bf16 ? 2 : 4);
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ek_mem(x, &sm, iv->buf)},
+                               {DNNL_ARG_TO, ek_mem(x, &dm, base)}};
+    ek_add_step(x, prim, 2, args, i, -1, "compute");
+    return ST_OK;
+}
+
+static enum status build_addn(struct ek_ex *x, int i)
+{
+    const struct g_node *nd = N(x, i);
+    const struct ek_node *n = &x->p->n[i];
+    dnnl_data_type_t dt = cdt(x, i);
+    int k = nd->n_data_inputs;
+    if (k < 1 || k > 15)
+        return err_set(x->e, ST_EUNSUPPORTED, "node '%s' (AddN): %d operands (1..15 run here)",
+                       nd->name, k);
+    struct ek_val *ov = ek_output(x, n->out, dt);
+    dnnl_memory_desc_t sm[16], dm;
+    dnnl_exec_arg_t args[16];
+    float scales[16];
+    for (int q = 0; q < k; q++) {
+        struct ek_val *v = ek_input(x, i, q, dt);
+        if (!v)
+            return ST_ERUNTIME;
+        ek_md_plain(&sm[q], v->rank, v->dims, dt);
+        args[q].arg = DNNL_ARG_MULTIPLE_SRC + q;
+        args[q].memory = ek_mem(x, &sm[q], v->buf);
+        scales[q] = 1.0f;
+    }
+    ek_md_plain(&dm, ov->rank, ov->dims, dt);
+    const char *names[1] = {"dst"};
+    const dnnl_memory_desc_t *mds[1] = {&dm};
+    describe(x, names, mds, 1);
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t st = dnnl_sum_primitive_desc_create(&pd, &dm, k, scales, sm, NULL, x->eng);
+    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "sum", pd, st);
+    if (!prim)
+        return ST_ERUNTIME;
+    args[k].arg = DNNL_ARG_DST;
+    args[k].memory = ek_mem(x, &dm, ov->buf);
+    ek_add_step(x, prim, k + 1, args, i, -1, "compute");
+    return ST_OK;
+}
+
 enum status ek_build_node(struct ek_ex *x, int i)
 {
     const struct ek_node *n = &x->p->n[i];
@@ -1021,6 +1109,10 @@ enum status ek_build_node(struct ek_ex *x, int i)
         return build_transpose(x, i);
     case EO_CAST:
         return build_cast(x, i);
+    case EO_PAD:
+        return build_pad(x, i);
+    case EO_ADDN:
+        return build_addn(x, i);
     case EO_NONE:
         break;
     }

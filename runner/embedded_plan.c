@@ -138,7 +138,8 @@ static int data_inputs(const struct g_node *nd, int *idx, int max)
 {
     const char *op = nd->op;
     int n = 0;
-    if (is_view_op(op) || !strcmp(op, "Transpose") || !strcmp(op, "Mean") ||
+    if (is_view_op(op) || !strcmp(op, "Transpose") || !strcmp(op, "Mean") || !strcmp(op, "Pad") ||
+        !strcmp(op, "PadV2") ||
         !strcmp(op, "Sum") || !strcmp(op, "Max") || !strcmp(op, "Min") || !strcmp(op, "Prod")) {
         if (nd->n_data_inputs > 0)
             idx[n++] = 0;
@@ -256,6 +257,10 @@ static enum ek_op classify(const graph *g, int i)
         return EO_CAST;
     if (!strcmp(op, "Erf"))
         return EO_GELU; /* only inside the GELU pattern (op_limit checks) */
+    if (!strcmp(op, "Pad") || !strcmp(op, "PadV2"))
+        return EO_PAD;
+    if (!strcmp(op, "AddN"))
+        return EO_ADDN;
     return EO_NONE;
 }
 
@@ -280,6 +285,19 @@ static const char *op_limit(const graph *g, int i, enum ek_op k)
         if (ek_const_source(g, in_node(g, i, 1)) < 0 && strcmp(nd->op, "Conv2D"))
             return "depthwise filter that is not a constant";
         return NULL;
+    case EO_PAD: {
+        int64_t pads[2 * G_MAX_RANK];
+        int np;
+        double cv = 0;
+        if (!ek_const_ints(g, in_node(g, i, 1), pads, 2 * G_MAX_RANK, &np))
+            return "paddings that are not a constant";
+        if (!strcmp(nd->op, "PadV2") && (!const_scalar(g, in_node(g, i, 2), &cv) || cv != 0))
+            return "a pad value other than 0";
+        for (int q = 0; q < np; q++)
+            if (pads[q] < 0)
+                return "negative paddings";
+        return NULL;
+    }
     case EO_CAST: {
         const struct g_attr *s = g_node_attr(nd, "SrcT"), *d = g_node_attr(nd, "DstT");
         int st = s ? s->type : 0, dt = d ? d->type : 0;
@@ -477,6 +495,30 @@ static void plan_fusions(struct ek_plan *p)
         n->out = a;
         fuse(p, a, i);
     }
+    /* Pad (zeros, spatial dims only) -> Conv2D: the convolution's own padding,
+     * as TF's _MklNativePadWithConv2D */
+    for (int k = 0; k < p->n_order; k++) {
+        int i = p->order[k];
+        struct ek_node *n = &p->n[i];
+        if (n->kind != EK_COMPUTE || n->op != EO_CONV)
+            continue;
+        int pd = in_node(g, i, 0);
+        if (pd < 0 || p->n[pd].kind != EK_COMPUTE || p->n[pd].op != EO_PAD ||
+            sole_consumer(g, pd) != i || is_graph_output(g, pd) ||
+            node_bf16(p, pd) != node_bf16(p, i) || ek_cast_for(p, i, 0) >= 0 ||
+            has_cast_inputs(p, pd))
+            continue;
+        int64_t pads[8];
+        int np;
+        bool nchw = !strcmp(ek_attr_str(&g->nodes[i], "data_format", "NHWC"), "NCHW");
+        if (!ek_const_ints(g, in_node(g, pd, 1), pads, 8, &np) || np != 8)
+            continue;
+        int c = nchw ? 1 : 3;
+        if (pads[0] || pads[1] || pads[2 * c] || pads[2 * c + 1])
+            continue;
+        n->pad = pd;
+        fuse(p, pd, i);
+    }
     /* FusedBatchNorm + Relu: the norm's fuse_norm_relu flag */
     for (int k = 0; k < p->n_order; k++) {
         int i = p->order[k];
@@ -523,7 +565,7 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
     int nn = g->n_nodes;
     p->n = xcalloc((size_t)(nn > 0 ? nn : 1), sizeof *p->n);
     for (int i = 0; i < nn; i++) {
-        p->n[i].anchor = p->n[i].bias = p->n[i].act = p->n[i].in = -1;
+        p->n[i].anchor = p->n[i].bias = p->n[i].act = p->n[i].in = p->n[i].pad = -1;
         p->n[i].out = i;
     }
     /* casts by (node, input) */

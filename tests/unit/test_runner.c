@@ -508,6 +508,50 @@ static void test_embedded_onednn_failure(void **state)
     assert_non_null(strstr(r.msg, "1x8x8x3") ? strstr(r.msg, "1x8x8x3") : strstr(r.msg, "1x3x8x8"));
 }
 
+/* Pad before a convolution folds into its padding (TF's PadWithConv2D); a Pad
+ * on its own is a reorder into a zeroed buffer; AddN is a sum. */
+static void test_embedded_pad_addn(void **state)
+{
+    (void)state;
+    char model[PATH_MAX], dir[PATH_MAX];
+    path_in(model, sizeof model, "pad.pbtxt");
+    path_in(dir, sizeof dir, "pad-run");
+    write_text(model,
+               PH("x", "dim { size: 1 } dim { size: 6 } dim { size: 6 } dim { size: 4 }")
+               "node { name: \"p\" op: \"Const\" attr { key: \"dtype\" value { type: DT_INT32 } } "
+               "attr { key: \"value\" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 4 } dim { size: 2 } } "
+               "int_val: 0 int_val: 0 int_val: 1 int_val: 1 int_val: 1 int_val: 1 int_val: 0 int_val: 0 } } } }\n"
+               "node { name: \"pad\" op: \"Pad\" input: \"x\" input: \"p\" attr { key: \"T\" value { type: DT_FLOAT } } }\n"
+               "node { name: \"w\" op: \"Const\" attr { key: \"dtype\" value { type: DT_FLOAT } } "
+               "attr { key: \"value\" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 3 } dim { size: 3 } "
+               "dim { size: 4 } dim { size: 4 } } float_val: 0.25 } } } }\n"
+               "node { name: \"conv\" op: \"Conv2D\" input: \"pad\" input: \"w\" attr { key: \"T\" value { type: DT_FLOAT } } "
+               "attr { key: \"strides\" value { list { i: 1 i: 1 i: 1 i: 1 } } } "
+               "attr { key: \"padding\" value { s: \"VALID\" } } }\n"
+               "node { name: \"pad2\" op: \"Pad\" input: \"conv\" input: \"p\" attr { key: \"T\" value { type: DT_FLOAT } } }\n"
+               "node { name: \"r\" op: \"Relu\" input: \"pad2\" attr { key: \"T\" value { type: DT_FLOAT } } }\n"
+               "node { name: \"sum\" op: \"AddN\" input: \"r\" input: \"pad2\" input: \"r\" "
+               "attr { key: \"T\" value { type: DT_FLOAT } } attr { key: \"N\" value { i: 3 } } }\n");
+    struct runres r;
+    enum status st = run_model(model, dir, 0, false, true, &r, NULL, 0);
+    if (st != ST_OK)
+        fail_msg("%s", r.msg);
+    assert_true(r.truth_ok);
+    assert_int_equal(r.truth_rows, r.exec_lines);
+    char p[PATH_MAX + 16];
+    snprintf(p, sizeof p, "%s/fused.tsv", dir);
+    char *fz = slurp(p);
+    assert_non_null(strstr(fz, "pad\tconv\n"));
+    assert_null(strstr(fz, "pad2\t"));
+    free(fz);
+    snprintf(p, sizeof p, "%s/verbose.log", dir);
+    char *v = slurp(p);
+    /* the convolution got the Pad as its padding: 6x6 in, 6x6 out */
+    assert_non_null(strstr(v, "mb1_ic4oc4_ih6oh6kh3sh1dh0ph1_iw6ow6kw3sw1dw0pw1"));
+    assert_non_null(strstr(v, ",exec,cpu,sum,"));
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_embedded_unsupported_ops),
         cmocka_unit_test(test_embedded_missing_shape),
         cmocka_unit_test(test_embedded_onednn_failure),
+        cmocka_unit_test(test_embedded_pad_addn),
     };
     return cmocka_run_group_tests_name("runner", tests, setup, teardown);
 }
