@@ -125,8 +125,9 @@ static void why_fp32(struct report *r, struct rep_node *rn)
     } else if (!strcmp(code, "deny_propagated")) {
         int c = np->cause_node;
         const char *cop = c >= 0 ? r->g->nodes[c].op : "?";
-        snprintf(t, sizeof t, "deny propagated from %s (%s, denylisted) through the %s list", gname(r, c),
-                 cop, list_word(l));
+        snprintf(t, sizeof t,
+                 "deny propagated from %s (%s, denylisted): %s is on the %s list, so it stays f32 "
+                 "next to it", gname(r, c), cop, op, list_word(l));
         fix = c >= 0 ? move_fix(r, cop, AMP_LIST_DENY, AMP_LIST_INFER) : NULL;
         wc = "deny_propagated";
     } else if (!strcmp(code, "no_list")) {
