@@ -88,6 +88,7 @@ static void usage(FILE *f)
 /* ---- Ctrl-C --------------------------------------------------------------- */
 
 static volatile sig_atomic_t g_interrupted;
+static char g_banner[PATH_MAX + 256]; /* printed once the backend accepted the model */
 
 static void on_sigint(int sig)
 {
@@ -396,6 +397,10 @@ static int run_one(const struct run_opts *ro, enum bk_kind kind, const graph *g,
         backend_free(b);
         return CLI_USAGE;
     }
+    if (g_banner[0]) {
+        fputs(g_banner, stderr);
+        g_banner[0] = 0;
+    }
     struct rundir_meta meta;
     if (bk_rundir_begin(dir, &meta, plan, bo, b->ops->name, command, &e) != ST_OK) {
         cli_errorf("run", "cannot write the run directory: %s", e.msg);
@@ -606,9 +611,9 @@ int cmd_run(int argc, char **argv)
     install_sigint(&old_int, &old_term);
     sig_installed = true;
     if (!o.json)
-        fprintf(stderr, "ampscope run: %s on the %s backend%s -> %s\n", o.model,
-                bk_kind_name(kind), kind == BK_CMD ? "" : o.amp_off ? " (--amp off: all f32)" : "",
-                dir);
+        snprintf(g_banner, sizeof g_banner, "ampscope run: %s on the %s backend%s -> %s\n", o.model,
+                 bk_kind_name(kind), kind == BK_CMD ? "" : o.amp_off ? " (--amp off: all f32)" : "",
+                 dir);
     code = run_one(&o, kind, g, plan, &bo, dir, command, o.compare ? "bf16" : "run", tty);
     if (code == CLI_USAGE) {
         /* nothing ran: do not leave an empty run directory behind */
