@@ -332,6 +332,13 @@ void amp_plan_json(const amp_plan *p, struct abuf *b)
     abuf_printf(b, ",\n  \"prepass_modelled\": %s", p->prepassed ? "true" : "false");
     abuf_puts(b, ",\n  \"node_decisions\": {");
     bool firstn = true;
+    /* attrs are stored node by node: index the first one of each node */
+    int *first = xmalloc(((size_t)g->n_nodes + 1) * sizeof *first);
+    for (int i = 0; i < g->n_nodes; i++)
+        first[i] = -1;
+    for (int k = p->n_attrs - 1; k >= 0; k--)
+        if (p->attrs[k].node >= 0 && p->attrs[k].node < g->n_nodes)
+            first[p->attrs[k].node] = k;
     for (int i = 0; i < g->n_nodes; i++) {
         const struct amp_node_plan *np = &p->nodes[i];
         abuf_puts(b, firstn ? "\n    " : ",\n    ");
@@ -341,10 +348,8 @@ void amp_plan_json(const amp_plan *p, struct abuf *b)
         abuf_json_str(b, g->nodes[i].op);
         abuf_puts(b, ", \"paint\": {");
         bool fa = true;
-        for (int k = 0; k < p->n_attrs; k++) {
+        for (int k = first[i]; k >= 0 && k < p->n_attrs && p->attrs[k].node == i; k++) {
             const struct amp_attr_paint *a = &p->attrs[k];
-            if (a->node != i)
-                continue;
             abuf_puts(b, fa ? "" : ", ");
             fa = false;
             abuf_json_str(b, a->type_attr);
@@ -365,6 +370,7 @@ void amp_plan_json(const amp_plan *p, struct abuf *b)
         json_str_or_null(b, node_name(p, np->cause_node));
         abuf_puts(b, "}");
     }
+    free(first);
     abuf_puts(b, "\n  },\n  \"attrs\": [");
     for (int k = 0; k < p->n_attrs; k++) {
         const struct amp_attr_paint *a = &p->attrs[k];

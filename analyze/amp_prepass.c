@@ -54,37 +54,6 @@ static bool has_ctl_to(const struct wnode *n, int src)
     return false;
 }
 
-/* Replaces every use of `from` by `to` (data: same port mapping via map_port,
- * control: deduplicated). */
-static void replace_uses(struct wgraph *w, int from, int to, int to_port_for_port0, bool keep_port)
-{
-    for (int i = 0; i < w->count; i++) {
-        struct wnode *n = &w->n[i];
-        if (!n->alive || i == to)
-            continue;
-        for (int k = 0; k < n->n_in; k++)
-            if (n->in_n[k] == from) {
-                n->in_n[k] = to;
-                if (!keep_port)
-                    n->in_p[k] = to_port_for_port0;
-            }
-        int m = 0;
-        bool have = false;
-        for (int k = 0; k < n->n_ctl; k++) {
-            int c = n->ctl[k] == from ? to : n->ctl[k];
-            if (c < 0)
-                continue;
-            if (c == to) {
-                if (have)
-                    continue;
-                have = true;
-            }
-            n->ctl[m++] = c;
-        }
-        n->n_ctl = m;
-    }
-}
-
 /* ---- model pruner --------------------------------------------------------- */
 
 static bool op_is(const char *op, const char *const *set)
@@ -143,26 +112,44 @@ static void prune(struct pp *s)
         }
         del[i] = true;
     }
+    /* redirect[i]: where readers of a removed node read from instead */
+    int *rn = xmalloc(((size_t)n0 + 1) * sizeof(int)), *rp = xmalloc(((size_t)n0 + 1) * sizeof(int));
+    for (int i = 0; i < n0; i++) {
+        rn[i] = -2; /* not removed */
+        if (!del[i])
+            continue;
+        struct wnode *n = &w->n[i];
+        bool special = !strcmp(n->op, "NoOp") || !strcmp(n->op, "Const");
+        rn[i] = special ? -1 : n->in_n[0];
+        rp[i] = special ? -1 : n->in_p[0];
+    }
+    for (int j = 0; j < n0; j++) {
+        struct wnode *c = &w->n[j];
+        if (!c->alive || del[j])
+            continue;
+        for (int k = 0; k < c->n_in; k++)
+            for (int hops = 0; hops < n0 && c->in_n[k] >= 0 && rn[c->in_n[k]] != -2; hops++) {
+                int from = c->in_n[k];
+                c->in_n[k] = rn[from];
+                c->in_p[k] = rp[from];
+            }
+        int m = 0;
+        for (int k = 0; k < c->n_ctl; k++)
+            if (c->ctl[k] < 0 || rn[c->ctl[k]] == -2)
+                c->ctl[m++] = c->ctl[k];
+        c->n_ctl = m;
+    }
     for (int i = 0; i < n0; i++) {
         if (!del[i])
             continue;
         struct wnode *n = &w->n[i];
         if (!strcmp(n->op, "NoOp") || !strcmp(n->op, "Const")) {
-            replace_uses(w, i, -1, 0, true);
             kill(s, i, !strcmp(n->op, "Const") ? "pruned: a Const nothing reads"
                                                : "pruned: a NoOp without inputs");
         } else {
-            int src = n->in_n[0], port = n->in_p[0];
-            for (int j = 0; j < w->count; j++) {
-                struct wnode *c = &w->n[j];
-                if (!c->alive || j == i)
-                    continue;
-                for (int k = 0; k < c->n_in; k++)
-                    if (c->in_n[k] == i) {
-                        c->in_n[k] = src;
-                        c->in_p[k] = port;
-                    }
-            }
+            int src = n->in_n[0];
+            for (int hops = 0; hops < n0 && src >= 0 && rn[src] != -2; hops++)
+                src = rn[src];
             char why[300];
             snprintf(why, sizeof why, "pruned: trivial %s (its consumers read %s directly)", n->op,
                      src >= 0 ? w->n[src].name : "its input");
@@ -170,6 +157,8 @@ static void prune(struct pp *s)
         }
         s->removed[0]++;
     }
+    free(rn);
+    free(rp);
     free(del);
     free(merge_fed);
     free(data);
@@ -384,6 +373,13 @@ static uint64_t sig(const struct wnode *n)
     return h;
 }
 
+static int find_rep(const int *rep, int i)
+{
+    while (i >= 0 && rep[i] >= 0 && rep[i] != i)
+        i = rep[i];
+    return i;
+}
+
 static void cse(struct pp *s)
 {
     struct wgraph *w = s->w;
@@ -393,38 +389,69 @@ static void cse(struct pp *s)
         cap <<= 1;
     int *tab = xmalloc((size_t)cap * sizeof(int));
     uint64_t *hs = xmalloc((size_t)cap * sizeof(uint64_t));
+    int *rep = xmalloc(((size_t)w->count + 1) * sizeof(int));
     for (int i = 0; i < cap; i++)
         tab[i] = -1;
+    for (int i = 0; i < w->count; i++)
+        rep[i] = -1;
+    int dups = 0;
     for (int k = 0; order[k] >= 0; k++) {
         int i = order[k];
         struct wnode *n = &w->n[i];
-        if (!n->alive || !can_dedup(n))
+        if (!n->alive)
+            continue;
+        /* producers come first in topological order: canonicalize this node's inputs */
+        for (int j = 0; j < n->n_in; j++)
+            n->in_n[j] = find_rep(rep, n->in_n[j]);
+        int m = 0;
+        for (int j = 0; j < n->n_ctl; j++) {
+            int c = find_rep(rep, n->ctl[j]);
+            bool seen = false;
+            for (int q = 0; q < m && !seen; q++)
+                seen = n->ctl[q] == c;
+            if (!seen)
+                n->ctl[m++] = c;
+        }
+        n->n_ctl = m;
+        if (!can_dedup(n))
             continue;
         uint64_t h = sig(n);
         int slot = (int)(h & (uint64_t)(cap - 1));
-        int rep = -1;
+        int r = -1;
         while (tab[slot] >= 0) {
             int j = tab[slot];
             if (hs[slot] == h && w->n[j].alive && !strcmp(w->n[j].op, n->op) &&
                 !strcmp(w->n[j].device, n->device) && same_inputs(&w->n[j], n) &&
                 attrs_equal(&w->n[j], n)) {
-                rep = j;
+                r = j;
                 break;
             }
             slot = (slot + 1) & (cap - 1);
         }
-        if (rep < 0) {
+        if (r < 0) {
             tab[slot] = i;
             hs[slot] = h;
             continue;
         }
-        replace_uses(w, i, rep, 0, true);
+        rep[i] = r;
+        dups++;
         char why[300];
         snprintf(why, sizeof why, "deduplicated: identical to %s (common subgraph elimination)",
-                 w->n[rep].name);
+                 w->n[r].name);
         kill(s, i, why);
         s->removed[1]++;
     }
+    if (dups) /* nodes outside the order (cycles) and NextIteration back edges */
+        for (int i = 0; i < w->count; i++) {
+            struct wnode *n = &w->n[i];
+            if (!n->alive)
+                continue;
+            for (int j = 0; j < n->n_in; j++)
+                n->in_n[j] = find_rep(rep, n->in_n[j]);
+            for (int j = 0; j < n->n_ctl; j++)
+                n->ctl[j] = find_rep(rep, n->ctl[j]);
+        }
+    free(rep);
     free(tab);
     free(hs);
     free(order);
