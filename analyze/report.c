@@ -551,6 +551,8 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
     L.amp = amp_log_new();
     struct vb_sink sink = {&L, on_event, on_other};
     P->rd = vb_reader_new(&sink);
+    if (o && o->progress)
+        vb_reader_set_progress(P->rd, o->progress, o->progress_ctx);
     st = vb_read_path(P->rd, path, e);
     if (st != ST_OK) {
         amp_log_free(L.amp);
@@ -627,6 +629,10 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
     if (cdir && *cdir)
         apply_compare(r, cdir, o);
     tfev_report(r, dir); /* TensorFlow's own evidence, when the run has it (analyze/tfevidence) */
+    /* TF's Casts run as Eigen kernels (not in verbose.log): when the evidence
+     * supplied them, their share is of primitives + casts */
+    if (r->cast_ms > 0 && !(r->cast_share > 0) && r->prim_ms_per_iter >= 0)
+        r->cast_share = r->cast_ms / (r->prim_ms_per_iter + r->cast_ms);
     return r;
 }
 

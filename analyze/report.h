@@ -129,6 +129,9 @@ struct report_opts {
                                  the run's own "compare/" subdirectory (docs/report.md) */
     bool cpu_has_amx_known;   /* override the CPU facts (tests, logs from another machine) */
     bool cpu_has_amx;
+    /* Called now and then while verbose.log is read (bytes so far); NULL = none. */
+    void (*progress)(void *ctx, long long bytes);
+    void *progress_ctx;
 };
 
 /* Builds the report of run directory dir for graph g (+ plan, may be NULL). */

@@ -98,6 +98,18 @@ static const char *run_getenv(const char *name)
     return NULL;
 }
 
+static double g_progress_t0;
+static bool g_progress_shown;
+static void read_progress(void *ctx, long long bytes)
+{
+    (void)ctx;
+    double t = util_now_ms() - g_progress_t0;
+    if (t < 500) /* quick reads stay silent */
+        return;
+    fprintf(stderr, "\rreading verbose.log: %lld MiB, %.1f s ", bytes >> 20, t / 1000.0);
+    g_progress_shown = true;
+}
+
 int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr_ctx *c)
 {
     memset(c, 0, sizeof *c);
@@ -189,7 +201,14 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
         ro.cpu_has_amx_known = true;
         ro.cpu_has_amx = o->cpu_has_amx;
     }
+    if (isatty(STDERR_FILENO)) {
+        g_progress_t0 = util_now_ms();
+        g_progress_shown = false;
+        ro.progress = read_progress;
+    }
     c->rep = report_from_rundir(dir, c->g, c->plan, &ro, &e);
+    if (g_progress_shown)
+        fprintf(stderr, "\r\033[K");
     if (!c->rep) {
         cli_error(&e);
         return CLI_USAGE;
