@@ -116,7 +116,7 @@ static int emit(const char *flag, const char *path, const char *data, size_t len
         return CLI_OK;
     }
     if (util_write_file_atomic(path, data, len, &e) != ST_OK) {
-        cli_errorf("export", "%s %s: cannot write it: %s", flag, path, e.msg);
+        cli_errorf("export", "%s %s: %s", flag, path, e.msg);
         return CLI_USAGE;
     }
     return CLI_OK;

@@ -424,9 +424,12 @@ enum status env_check(const char *const *env, const struct env_check_opts *o,
     env_moves_from_lists(&mv, l);
     struct abuf b;
     abuf_init(&b);
-    for (int i = 0; i < mv.n; i++)
-        abuf_printf(&b, "%s: %s -> %s\n", mv.v[i].op,
-                    amp_list_name(amp_lists_default(l, mv.v[i].op)), amp_list_name(mv.v[i].to));
+    for (int i = 0; i < mv.n; i++) {
+        bool odd = !*mv.v[i].op || strpbrk(mv.v[i].op, " \t");
+        abuf_printf(&b, "%s%s%s: %s -> %s%s\n", odd ? "\"" : "", mv.v[i].op, odd ? "\"" : "",
+                    amp_list_name(amp_lists_default(l, mv.v[i].op)), amp_list_name(mv.v[i].to),
+                    odd ? " (no op has this name)" : "");
+    }
     r->effect = b.data ? b.data : xstrdup("");
     env_moves_done(&mv);
     amp_lists_free(l);
