@@ -36,6 +36,11 @@ struct vb_parse_info {
 int vb_parse_record(vb_reader *r, const char *m, const char *e, enum vb_marker mk,
                     struct vb_event *ev, struct vb_parse_info *info);
 
+/* vb_fields.c: parses the md field into ev->md / n_md and sets src_dt,
+ * dst_dt, wei_dt; normalises a primitive kind (pooling_v2 -> pooling). */
+void vb_parse_mds(vb_reader *r, struct vb_event *ev, const char *s, size_t n);
+const char *vb_norm_prim(vb_reader *r, const char *s, size_t n);
+
 const char *vb_reader_intern_n(vb_reader *r, const char *s, size_t n);
 /* The reader's libcsv parser (one per reader, reused per line). */
 struct csv_parser *vb_reader_csv(vb_reader *r);
