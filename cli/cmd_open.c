@@ -106,7 +106,8 @@ int cmd_open(int argc, char **argv)
         cli_errorf("open", "--check-truth checks the mapper: leave out --truth");
         return CLI_USAGE;
     }
-    if (!no_tui && !json && !check_truth && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
+    if (!no_tui && !json && !check_truth &&
+        (tui_scripted() || (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)))) {
         struct tui_opts t = {0};
         t.run_dir = dir;
         t.tf_version = o.tf_version;
@@ -121,11 +122,13 @@ int cmd_open(int argc, char **argv)
     if (check_truth) {
         struct rep_truth_check tc;
         struct err e = {0};
-        if (report_truth_check(c.rep, dir, &tc, &e) != ST_OK) {
-            if (e.msg[0] && strstr(e.msg, "truth.tsv") == NULL)
+        enum status st = report_truth_check(c.rep, dir, &tc, &e);
+        if (st != ST_OK) {
+            if (st == ST_EPARSE)
                 cli_error(&e);
-            cli_errorf("open", "%s has no readable %s (only the embedded backend writes one)", dir,
-                       RUNDIR_TRUTH);
+            else
+                cli_errorf("open", "%s has no readable %s (only the embedded backend writes one)",
+                           dir, RUNDIR_TRUTH);
             rr_done(&c);
             return CLI_USAGE;
         }
