@@ -401,6 +401,8 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "ampscope analyze: note: %s was not fully copied\n", tf_dump);
     }
     /* what the log says about the machine that wrote it */
+    for (size_t l = strlen(isa); l > 0 && (isa[l - 1] == ' ' || isa[l - 1] == '\t'); l--)
+        isa[l - 1] = 0;
     if (isa[0]) {
         snprintf(meta.cpu_model, sizeof meta.cpu_model, "isa: %.200s (from the log)", isa);
         bool has_amx = strstr(isa, "AMX") != NULL;
