@@ -18,4 +18,8 @@ struct tui_opts {
  * (0 ok, 2 when the terminal cannot be used or the run cannot be read). */
 int tui_main(const struct tui_opts *o);
 
+/* True when AMPSCOPE_NO_DISPLAY is set (headless scripted mode, docs/tui.md):
+ * callers enter tui_main even when stdin/stdout are not terminals. */
+bool tui_scripted(void);
+
 #endif

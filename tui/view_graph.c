@@ -1,0 +1,333 @@
+/* view_graph.c: the graph view. The model as a DAG on cells (gcells.c over
+ * render/layout.h), coloured by executed or predicted precision; the cursor
+ * moves spatially from box to box, [ and ] follow the data path, + and -
+ * change how deep name scopes are collapsed, the window pans over graphs
+ * larger than the screen. A header line names what is shown, the last line
+ * describes the box under the cursor.
+ */
+#include "tui/tui_int.h"
+
+#include "render/layout.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct graph_view {
+    struct tui_gcells gc;
+    bool inited;     /* want_depth set (0 would mean "never collapse") */
+    int cursor;      /* unit */
+    int ox, oy;      /* window origin on the grid */
+    bool panned;     /* the user panned: do not snap back to the cursor */
+    int w, h;        /* last window size */
+};
+
+static void keep_visible(struct graph_view *p)
+{
+    if (p->panned || p->cursor < 0 || p->cursor >= p->gc.n_units || p->w <= 0 || p->h <= 0)
+        return;
+    const struct gc_unit *u = &p->gc.units[p->cursor];
+    if (u->x < p->ox)
+        p->ox = u->x - 2;
+    if (u->x + u->w > p->ox + p->w)
+        p->ox = u->x + u->w - p->w + 2;
+    if (u->y < p->oy)
+        p->oy = u->y - 1;
+    if (u->y + u->h > p->oy + p->h)
+        p->oy = u->y + u->h - p->h + 2;
+    if (p->ox < 0)
+        p->ox = 0;
+    if (p->oy < 0)
+        p->oy = 0;
+}
+
+static void center(struct graph_view *p)
+{
+    if (p->cursor < 0 || p->cursor >= p->gc.n_units)
+        return;
+    const struct gc_unit *u = &p->gc.units[p->cursor];
+    p->ox = u->x + u->w / 2 - p->w / 2;
+    p->oy = u->y + u->h / 2 - p->h / 2;
+    if (p->ox < 0)
+        p->ox = 0;
+    if (p->oy < 0)
+        p->oy = 0;
+    p->panned = false;
+}
+
+static void cursor_to_node(struct tui_app *a, struct graph_view *p)
+{
+    int u = gc_unit_of(&p->gc, a->cur_node);
+    if (u < 0)
+        for (int i = 0; i < p->gc.n_units && u < 0; i++)
+            if (p->gc.units[i].kind != GC_CAST)
+                u = i;
+    p->cursor = u;
+    if (u >= 0 && a->cur_node < 0 && p->gc.units[u].kind == GC_OP)
+        a->cur_node = p->gc.units[u].node;
+}
+
+static void graph_open(struct tui_app *a, struct tui_view *v)
+{
+    struct graph_view *p = v->priv;
+    if (!p->inited) {
+        p->gc.want_depth = LAY_COLLAPSE_AUTO;
+        p->inited = true;
+    }
+    gc_build(&p->gc, &a->m);
+    a->gc = &p->gc;
+    p->panned = false;
+    cursor_to_node(a, p);
+}
+
+static void graph_done(struct tui_view *v)
+{
+    struct graph_view *p = v->priv;
+    gc_done(&p->gc);
+}
+
+static void graph_select(struct tui_app *a, struct tui_view *v)
+{
+    struct graph_view *p = v->priv;
+    int u = gc_unit_of(&p->gc, a->cur_node);
+    if (u >= 0 && u != p->cursor) {
+        p->cursor = u;
+        p->panned = false;
+    }
+}
+
+static void describe(struct tui_app *a, const struct graph_view *p, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (p->cursor < 0 || p->cursor >= p->gc.n_units)
+        return;
+    const struct gc_unit *u = &p->gc.units[p->cursor];
+    const struct lay_node *ln = &p->gc.L->nodes[u->lay];
+    if (u->kind == GC_GROUP) {
+        const struct lay_group *g = &p->gc.L->groups[ln->group];
+        snprintf(buf, size, "scope %s: %d nodes, %d bf16, %d f32  (Enter or + expands)", g->scope,
+                 g->n_members, u->n_bf16, u->n_f32);
+        return;
+    }
+    if (u->kind == GC_CAST) {
+        snprintf(buf, size, "planned Cast %s (%s)", ln->name,
+                 ln->cast_to_bf16 ? "f32 -> bf16" : "bf16 -> f32");
+        return;
+    }
+    const struct tui_row *r = &a->m.rows[u->node];
+    if (r->has_event && !r->predicted)
+        snprintf(buf, size, "%s  %s  ran %s on %s  %.3f ms  %.1f%%  %s", r->name, r->op, r->executed,
+                 r->impl, r->time_ms, 100 * r->share, r->casts ? "casts around it" : "");
+    else
+        snprintf(buf, size, "%s  %s  %s %s  %s", r->name, r->op, r->predicted ? "predicted" : "planned",
+                 r->planned, r->reason);
+}
+
+static void graph_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c, int y0, int h)
+{
+    struct graph_view *p = v->priv;
+    int gh = h - 2;
+    p->w = c->w;
+    p->h = gh;
+    keep_visible(p);
+    /* header */
+    char hd[400];
+    int groups = 0, ops = 0;
+    for (int i = 0; i < p->gc.n_units; i++)
+        groups += p->gc.units[i].kind == GC_GROUP, ops += p->gc.units[i].kind == GC_OP;
+    if (!p->gc.L) {
+        cv_put(c, y0, 0, p->gc.note, c->w, C_ERROR | A_BOLD_);
+        return;
+    }
+    snprintf(hd, sizeof hd, "%d nodes: %d boxes, %d scopes%s%s  ", a->m.g->n_nodes, ops, groups,
+             p->gc.note[0] ? "; " : "", p->gc.note);
+    int x = cv_put(c, y0, 0, hd, c->w, C_HEADER);
+    static const struct {
+        const char *t;
+        unsigned at;
+    } legend[] = {{"bf16", C_BF16}, {" f32", C_F32}, {" mixed", C_MIXED}, {" none", C_NONE},
+                  {" [cast]", C_CAST}};
+    for (size_t i = 0; i < sizeof legend / sizeof legend[0] && x < c->w; i++)
+        x += cv_put(c, y0, x, legend[i].t, c->w - x, legend[i].at | A_BOLD_);
+    if (a->m.edited && x + 12 < c->w)
+        cv_put(c, y0, x, "  *predicted", c->w - x, C_PREDICTED | A_BOLD_);
+    gc_draw(&p->gc, c, y0 + 1, gh, p->ox, p->oy, p->cursor);
+    /* scroll hints */
+    if (p->gc.w > c->w || p->gc.h > gh) {
+        char sc[64];
+        snprintf(sc, sizeof sc, " %d,%d of %dx%d ", p->ox, p->oy, p->gc.w, p->gc.h);
+        cv_put(c, y0 + 1, c->w - tui_strwidth(sc), sc, c->w, C_NONE);
+    }
+    char d[600];
+    describe(a, p, d, sizeof d);
+    cv_fill(c, y0 + h - 1, 0, c->w, C_NORMAL);
+    cv_put(c, y0 + h - 1, 0, d, c->w, C_HEADER | A_BOLD_);
+}
+
+/* The unit of the first input (out = false) / consumer (out = true) of the
+ * cursor's node that is drawn in another box; data edges, non-Const first. */
+static int follow(struct tui_app *a, struct graph_view *p, bool out)
+{
+    const struct gc_unit *u = &p->gc.units[p->cursor];
+    const graph *g = a->m.g;
+    int best = -1, best_score = 1 << 30;
+    for (int n = 0; n < g->n_nodes; n++) {
+        if (gc_unit_of(&p->gc, n) != p->cursor)
+            continue;
+        if (u->kind == GC_OP && n != u->node)
+            continue;
+        const struct g_node *gn = &g->nodes[n];
+        int cnt = out ? gn->n_outs : gn->n_data_inputs;
+        for (int k = 0; k < cnt; k++) {
+            int t = out ? gn->outs[k].node : gn->inputs[k].node;
+            if (t < 0 || (out && gn->outs[k].port < 0))
+                continue;
+            int tu = gc_unit_of(&p->gc, t);
+            if (tu < 0 || tu == p->cursor)
+                continue;
+            int score = k + (strcmp(g->nodes[t].op, "Const") ? 0 : 1000);
+            if (score < best_score) {
+                best_score = score;
+                best = tu;
+            }
+        }
+    }
+    return best;
+}
+
+static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_req r)
+{
+    struct graph_view *p = v->priv;
+    if (!p->gc.L || p->cursor < 0)
+        return 0;
+    int nu = p->cursor;
+    switch (r) {
+    case REQ_MOVE_UP: nu = gc_move(&p->gc, p->cursor, 0, -1); break;
+    case REQ_MOVE_DOWN: nu = gc_move(&p->gc, p->cursor, 0, 1); break;
+    case REQ_MOVE_LEFT: nu = gc_move(&p->gc, p->cursor, -1, 0); break;
+    case REQ_MOVE_RIGHT: nu = gc_move(&p->gc, p->cursor, 1, 0); break;
+    case REQ_FOLLOW_IN:
+    case REQ_FOLLOW_OUT:
+        nu = follow(a, p, r == REQ_FOLLOW_OUT);
+        if (nu < 0) {
+            tui_msg(a, false, "no %s", r == REQ_FOLLOW_OUT ? "consumer" : "input");
+            return TR_HANDLED | TR_REDRAW;
+        }
+        break;
+    case REQ_HOME:
+    case REQ_END: {
+        int best = -1;
+        for (int i = 0; i < p->gc.n_units; i++) {
+            const struct gc_unit *u = &p->gc.units[i];
+            if (u->kind == GC_CAST)
+                continue;
+            if (best < 0 || (r == REQ_HOME ? u->y < p->gc.units[best].y : u->y > p->gc.units[best].y))
+                best = i;
+        }
+        nu = best;
+        break;
+    }
+    case REQ_PAGE_UP:
+    case REQ_PAN_UP: p->oy -= r == REQ_PAN_UP ? 5 : p->h - 2; p->panned = true; break;
+    case REQ_PAGE_DOWN:
+    case REQ_PAN_DOWN: p->oy += r == REQ_PAN_DOWN ? 5 : p->h - 2; p->panned = true; break;
+    case REQ_PAN_LEFT: p->ox -= 10; p->panned = true; break;
+    case REQ_PAN_RIGHT: p->ox += 10; p->panned = true; break;
+    case REQ_CENTER: center(p); return TR_HANDLED | TR_REDRAW;
+    case REQ_ENTER: {
+        const struct gc_unit *u = &p->gc.units[p->cursor];
+        if (u->kind == GC_OP) {
+            a->cur_node = u->node;
+            a->want_view = V_NODE;
+            return TR_HANDLED | TR_OPEN;
+        }
+        if (u->kind == GC_CAST)
+            return TR_HANDLED | TR_REDRAW;
+        r = REQ_EXPAND; /* Enter on a scope expands it */
+    }
+        __attribute__((fallthrough));
+    case REQ_EXPAND:
+    case REQ_COLLAPSE: {
+        int d = p->gc.depth;
+        int want;
+        if (r == REQ_COLLAPSE) {
+            int maxd = 0;
+            for (int n = 0; n < a->m.g->n_nodes; n++) {
+                int k = 0;
+                for (const char *s = a->m.g->nodes[n].name; *s; s++)
+                    k += *s == '/';
+                if (k > maxd)
+                    maxd = k;
+            }
+            want = d == 0 ? maxd : d - 1;
+            if (want < 1) {
+                tui_msg(a, false, "everything is collapsed as far as it goes (depth 1)");
+                return TR_HANDLED | TR_REDRAW;
+            }
+        } else {
+            if (d == 0) {
+                tui_msg(a, false, "nothing is collapsed");
+                return TR_HANDLED | TR_REDRAW;
+            }
+            want = d + 1;
+        }
+        const struct gc_unit *u = &p->gc.units[p->cursor];
+        int keep = u->kind == GC_OP ? u->node : -1;
+        if (u->kind == GC_GROUP) {
+            const struct lay_group *g = &p->gc.L->groups[p->gc.L->nodes[u->lay].group];
+            keep = g->n_members ? g->members[0] : -1;
+        }
+        p->gc.want_depth = want;
+        gc_build(&p->gc, &a->m);
+        if (p->gc.depth == d && r != REQ_COLLAPSE) { /* a deeper cut changed nothing: expand all */
+            p->gc.want_depth = 0;
+            gc_build(&p->gc, &a->m);
+        }
+        if (keep >= 0)
+            a->cur_node = keep;
+        cursor_to_node(a, p);
+        center(p);
+        tui_msg(a, false, "%s", p->gc.depth ? p->gc.note : "all scopes expanded");
+        return TR_HANDLED | TR_REDRAW;
+    }
+    default:
+        return 0;
+    }
+    if (nu >= 0 && nu != p->cursor) {
+        p->cursor = nu;
+        p->panned = false;
+        if (p->gc.units[nu].kind == GC_OP)
+            a->cur_node = p->gc.units[nu].node;
+    }
+    return TR_HANDLED | TR_REDRAW;
+}
+
+static unsigned graph_search(struct tui_app *a, struct tui_view *v, const char *text, int dir)
+{
+    struct graph_view *p = v->priv;
+    int n = a->m.g->n_nodes;
+    for (int k = 1; k <= n; k++) {
+        int i = ((a->cur_node < 0 ? 0 : a->cur_node) + dir * k % n + n) % n;
+        if (tui_contains(a->m.g->nodes[i].name, text) || !strcmp(a->m.g->nodes[i].op, text)) {
+            a->cur_node = i;
+            p->cursor = gc_unit_of(&p->gc, i);
+            p->panned = false;
+            tui_msg(a, false, "/%s: %s", text, a->m.g->nodes[i].name);
+            return TR_HANDLED | TR_REDRAW;
+        }
+    }
+    tui_msg(a, true, "/%s: no match", text);
+    return TR_HANDLED | TR_REDRAW;
+}
+
+const struct view_ops tui_view_graph = {
+    .name = "graph",
+    .title = "Graph",
+    .flags = VF_TAB,
+    .private_size = sizeof(struct graph_view),
+    .open = graph_open,
+    .draw = graph_draw,
+    .request = graph_request,
+    .select = graph_select,
+    .search = graph_search,
+    .done = graph_done,
+};
