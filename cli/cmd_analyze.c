@@ -417,7 +417,7 @@ int cmd_analyze(int argc, char **argv)
         cli_error(&e);
         return CLI_USAGE;
     }
-    fprintf(stderr, "ampscope analyze: run directory %s\n", dir);
+    fprintf(stderr, "ampscope analyze: run directory %s (`ampscope open %s` shows it again)\n", dir, dir);
 
     if (!no_tui && !json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
         struct tui_opts t = {0};
