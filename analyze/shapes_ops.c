@@ -97,6 +97,28 @@ static const char *const no_output_ops[] = {
     "NoOp", "Assert", "SaveV2", "Save", "AssignVariableOp", "AssignAddVariableOp",
     "AssignSubVariableOp", "ControlTrigger", "_Retval", "PrintV2", NULL};
 
+/* Grappler/oneDNN rewrites name their ops after the base op: "_MklNativeConv2D",
+ * "_MklNativeConv2DWithBias", "_FusedConv2D", "_MklFusedMatMul",
+ * "_MklNativeFusedBatchNormV3", "_MklMatMul"... Shapes and dtypes follow the
+ * base op, so rules are looked up under it. */
+static const char *base_op(const char *op, char *buf, size_t size)
+{
+    if (op[0] != '_')
+        return op;
+    const char *r = !strncmp(op, "_MklNative", 10) ? op + 10 : !strncmp(op, "_Mkl", 4) ? op + 4 : op + 1;
+    static const char *const fused[] = {"Conv2D", "Conv3D", "MatMul", "DepthwiseConv2dNative",
+                                        "BatchMatMulV2", NULL};
+    if (!strncmp(r, "Fused", 5))
+        for (const char *const *f = fused; *f; f++)
+            if (!strcmp(r + 5, *f))
+                r += 5;
+    string_copy_n(buf, size, r);
+    size_t n = strlen(buf);
+    if (n > 8 && !strcmp(buf + n - 8, "WithBias"))
+        buf[n - 8] = 0;
+    return buf;
+}
+
 /* The op lists above as one hashed table op -> bit set, built once. */
 enum { SET_UNARY = 1, SET_BINARY = 2, SET_BOOL = 4, SET_REDUCE = 8, SET_NOOUT = 16 };
 static struct strmap op_sets;
@@ -129,7 +151,8 @@ static bool is_fbn(const char *op)
 
 int si_num_outputs(const struct g_node *n)
 {
-    const char *op = n->op;
+    char opbuf[64];
+    const char *op = base_op(n->op, opbuf, sizeof opbuf);
     const int *types;
     if (op_is(op, SET_NOOUT))
         return 0;
@@ -484,7 +507,8 @@ static struct g_shape einsum(const struct sictx *c, const struct g_node *n)
 
 static void infer_dtypes(struct sictx *c, struct g_node *n)
 {
-    const char *op = n->op;
+    char opbuf[64];
+    const char *op = base_op(n->op, opbuf, sizeof opbuf);
     int no = n->n_outputs;
     if (!no)
         return;
@@ -555,7 +579,8 @@ static void set0(struct g_node *n, struct g_shape s)
 static void fold_values(struct sictx *c, int id)
 {
     struct g_node *n = &c->g->nodes[id];
-    const char *op = n->op;
+    char opbuf[64];
+    const char *op = base_op(n->op, opbuf, sizeof opbuf);
     const int64_t *a, *b;
     int na, nb;
     int64_t out[SI_MAX_VALS];
@@ -657,7 +682,8 @@ void si_infer_node(struct sictx *c, int id)
 {
     graph *g = c->g;
     struct g_node *n = &g->nodes[id];
-    const char *op = n->op;
+    char opbuf[64];
+    const char *op = base_op(n->op, opbuf, sizeof opbuf);
     infer_dtypes(c, n);
     if (!n->n_outputs)
         return;

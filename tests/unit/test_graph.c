@@ -450,6 +450,15 @@ static void test_shapes_attn(void **state)
     assert_shape(g, "part", 0, "10x16");
     assert_shape(g, "emb", 0, "?x12x64");
     graph_free(g);
+    g = load_fixture("shapes_mkl.pbtxt", &e);
+    assert_non_null(g);
+    assert_int_equal(graph_infer(g, NULL, 0, 0, &e), ST_OK);
+    assert_shape(g, "c", 0, "2x8x8x4");
+    assert_int_equal(g->nodes[graph_find(g, "c")].out_dtype[0], TF_DT_BFLOAT16);
+    assert_shape(g, "d", 0, "2x6x6x4");
+    assert_shape(g, "r", 1, "4");
+    assert_int_equal(g->nodes[graph_find(g, "r")].n_outputs, 6);
+    graph_free(g);
 }
 
 static void test_inlining(void **state)
