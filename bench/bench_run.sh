@@ -8,6 +8,7 @@
 #      bf16 wall per iteration, both from the markers of one --compare run).
 # Figures are read straight from the run directories' verbose.log, so they do
 # not depend on the report code. Usage: AMPSCOPE=./ampscope bash bench/bench_run.sh
+# (OMP_NUM_THREADS=1 steadies the figures on a machine shared with other work).
 set -u
 cd "$(dirname "$0")/.."
 AMPSCOPE=${AMPSCOPE:-$PWD/ampscope}
@@ -31,7 +32,8 @@ iter_stats() {
 }
 
 echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//')"
-echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) CPUs (other work on the machine inflates every time below)"
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(getconf _NPROCESSORS_ONLN) CPUs (other work on the machine inflates every time below)"
+echo "threads: OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset (all CPUs)}"
 echo "oneDNN: $(dpkg-query -W -f '${Version}' libdnnl2 2>/dev/null || echo '?'); batch $BATCH, $WARMUP warmup + $ITERS iterations"
 echo
 echo "executor overhead (wall per iteration / sum of oneDNN exec times per iteration):"
