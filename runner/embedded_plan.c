@@ -12,6 +12,7 @@
 #include <oneapi/dnnl/dnnl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- small graph helpers -------------------------------------------------- */
 
@@ -725,6 +726,33 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
     }
     free(need);
     plan_fusions(p);
+
+    /* the tensors must fit: refuse before forking rather than die in the child */
+    double bytes = 0;
+    for (int k = 0; k < p->n_order; k++) {
+        int i = p->order[k];
+        if (p->n[i].kind != EK_COMPUTE && p->n[i].kind != EK_INPUT && p->n[i].kind != EK_CONST)
+            continue;
+        const struct g_node *nd = &g->nodes[i];
+        if (p->n[i].kind == EK_CONST) {
+            int c = ek_const_source(g, i);
+            const struct g_attr *a = c >= 0 ? g_node_attr(&g->nodes[c], "value") : NULL;
+            if (a && a->tensor && a->tensor->n_elems > 0)
+                bytes += 8.0 * (double)a->tensor->n_elems; /* f32 + a converted copy */
+            continue;
+        }
+        int64_t ne = g_shape_elems(&nd->out_shape[0]);
+        if (ne > 0)
+            bytes += 4.0 * (double)ne * 2; /* output + a possible cast/conversion */
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    double ram = pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
+    if (ram > 0 && bytes > 0.8 * ram)
+        return err_set(e, ST_ELIMIT,
+                       "running this graph needs about %.1f GiB of tensors at these shapes, more "
+                       "than this machine's %.1f GiB of memory; use a smaller --batch or --input "
+                       "shape",
+                       bytes / (1 << 30), ram / (1 << 30));
     return ST_OK;
 }
 

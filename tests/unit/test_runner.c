@@ -552,6 +552,21 @@ static void test_embedded_pad_addn(void **state)
     free(v);
 }
 
+/* Shapes whose tensors cannot fit in memory are refused before anything runs. */
+static void test_embedded_too_big(void **state)
+{
+    (void)state;
+    char model[PATH_MAX], dir[PATH_MAX];
+    snprintf(model, sizeof model, "%s/samples/mlp.pb", root());
+    path_in(dir, sizeof dir, "big-run");
+    struct runres r;
+    enum status st = run_model(model, dir, 1 << 30, false, true, &r, NULL, 0);
+    assert_int_equal(st, ST_ELIMIT);
+    assert_non_null(strstr(r.msg, "GiB"));
+    assert_non_null(strstr(r.msg, "--batch"));
+    assert_int_equal(access(dir, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_embedded_missing_shape),
         cmocka_unit_test(test_embedded_onednn_failure),
         cmocka_unit_test(test_embedded_pad_addn),
+        cmocka_unit_test(test_embedded_too_big),
     };
     return cmocka_run_group_tests_name("runner", tests, setup, teardown);
 }
