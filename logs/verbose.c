@@ -55,6 +55,8 @@ struct vb_reader {
     char errmsg[512];
     void (*progress)(void *, long long);
     void *pctx;
+    const char *cur_path; /* during vb_read_path: names unparsed samples */
+    size_t pool_limit;
 };
 
 /* ---- markers ------------------------------------------------------------ */
@@ -115,6 +117,7 @@ vb_reader *vb_reader_new(const struct vb_sink *sink)
     r->pool = strpool_new();
     r->tcap = 1024;
     r->tab = xcalloc(r->tcap, sizeof *r->tab);
+    r->pool_limit = VB_POOL_LIMIT;
     if (csv_init(&r->csv, CSV_APPEND_NULL) != 0)
         die("cannot initialise libcsv");
     csv_set_realloc_func(&r->csv, xrealloc);
@@ -171,6 +174,11 @@ const char *vb_reader_intern(vb_reader *r, const char *s)
 struct csv_parser *vb_reader_csv(vb_reader *r) { return &r->csv; }
 
 const char *vb_reader_error(const vb_reader *r) { return r->errmsg; }
+
+void vb_reader_set_pool_limit(vb_reader *r, size_t bytes)
+{
+    r->pool_limit = bytes ? bytes : VB_POOL_LIMIT;
+}
 
 void vb_reader_set_progress(vb_reader *r, void (*fn)(void *ctx, long long bytes), void *ctx)
 {
@@ -326,11 +334,11 @@ static int parse_at(vb_reader *r, const char *m, const char *e, enum vb_marker m
     }
     if (res == 1 && info.cacheable && lc && (ts != NULL) == !isnan(r->scratch.ts_ms))
         cache_put(r, h, m, (size_t)(head_end - m), p, (size_t)(lc - p), &r->scratch);
-    if (strpool_bytes(r->pool) > VB_POOL_LIMIT && !r->stopped) {
+    if (strpool_bytes(r->pool) > r->pool_limit && !r->stopped) {
         snprintf(r->errmsg, sizeof r->errmsg,
-                 "more than %u MiB of distinct primitive shapes and messages by line %ld; "
+                 "more than %zu KiB of distinct primitive shapes and messages by line %ld; "
                  "split the log or filter it (grep exec) before reading it",
-                 VB_POOL_LIMIT >> 20, r->line_no);
+                 r->pool_limit >> 10, r->line_no);
         r->stopped = true;
         r->st = ST_ELIMIT;
     }
@@ -352,13 +360,17 @@ int vb_parse_line(vb_reader *r, const char *line, size_t len, struct vb_event *e
     return res;
 }
 
+/* Keeps "path:line: record" (or "line N: record"), cut at 300 bytes. */
 static void add_sample(vb_reader *r, const char *s, size_t n)
 {
     if (r->nsamples >= VB_SAMPLES)
         return;
     if (n > 300)
         n = 300;
-    r->samples[r->nsamples++] = xstrndup(s, n);
+    if (r->cur_path)
+        r->samples[r->nsamples++] = xasprintf("%s:%ld: %.*s", r->cur_path, r->line_no, (int)n, s);
+    else
+        r->samples[r->nsamples++] = xasprintf("line %ld: %.*s", r->line_no, (int)n, s);
 }
 
 static void stop(vb_reader *r)
@@ -501,6 +513,7 @@ enum status vb_read_path(vb_reader *r, const char *path, struct err *e)
         return err_at(e, ST_EIO, path, 0, 0, "is a directory; give the log file inside it");
     }
     r->line_no = 0;
+    r->cur_path = path;
     char *in = xmalloc(VB_CHUNK);
     char *out = NULL;
     z_stream zs;
@@ -588,5 +601,6 @@ enum status vb_read_path(vb_reader *r, const char *path, struct err *e)
     enum status fs = vb_reader_finish(r);
     if (st == ST_OK && fs != ST_OK)
         st = reader_status(r, path, e, fs);
+    r->cur_path = NULL;
     return st;
 }

@@ -132,11 +132,15 @@ enum status vb_reader_feed(vb_reader *r, const char *buf, size_t len);
 /* Flushes a last line without a terminator. */
 enum status vb_reader_finish(vb_reader *r);
 const struct vb_counts *vb_reader_counts(const vb_reader *r);
-/* Up to n of the first unparsed verbose-looking lines (owned by the reader). */
+/* Up to n of the first unparsed verbose-looking lines (owned by the reader),
+ * each as "path:line: text" (vb_read_path) or "line N: text" (fed bytes). */
 int vb_reader_unparsed_samples(const vb_reader *r, const char **out, int n);
 /* After a feed/finish/read returned an error: a sentence saying what went
  * wrong (owned by the reader; "" when there was no error). */
 const char *vb_reader_error(const vb_reader *r);
+/* Caps the interned text (distinct shapes and messages; default 128 MiB);
+ * past it feeding stops with ST_ELIMIT and vb_reader_error() says why. */
+void vb_reader_set_pool_limit(vb_reader *r, size_t bytes);
 /* Optional: called about every 64 MiB of input read by vb_read_path. */
 void vb_reader_set_progress(vb_reader *r, void (*fn)(void *ctx, long long bytes), void *ctx);
 /* Interns a string in the reader's pool (for sinks that want to keep names). */

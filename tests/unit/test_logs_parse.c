@@ -658,6 +658,29 @@ static void test_reader_long_lines_and_garbage(void **state)
     vb_reader_free(r);
 }
 
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    /* distinct shapes are interned; past the cap the reader stops cleanly */
+    struct cap c;
+    vb_reader *r = cap_reader(&c);
+    vb_reader_set_pool_limit(r, 64 << 10);
+    enum status st = ST_OK;
+    char line[512];
+    for (int i = 0; i < 20000 && st == ST_OK; i++) {
+        snprintf(line, sizeof line, "%smb%d_unique_problem_%d,0.5\n",
+                 "onednn_verbose,exec,cpu,convolution,jit:avx2,forward_inference,"
+                 "src_f32::blocked:abcd:f0 dst_f32::blocked:abcd:f0,,alg:convolution_direct,",
+                 i, i);
+        st = vb_reader_feed(r, line, strlen(line));
+    }
+    assert_int_equal(st, ST_ELIMIT);
+    assert_non_null(strstr(vb_reader_error(r), "distinct primitive shapes"));
+    assert_true(c.n > 100 && c.n < 20000);
+    assert_int_equal(vb_reader_feed(r, "x\n", 2), ST_ELIMIT); /* stays stopped */
+    vb_reader_free(r);
+}
+
 static char *tmp_dir(void)
 {
     char *d = strdup("/tmp/ampscope-test-logs-XXXXXX");
@@ -697,6 +720,18 @@ static void test_read_path_files(void **state)
     assert_true(fabs(a.time_sum - b.time_sum) < 1e-9);
     assert_int_equal(vb_reader_counts(rb)->other_lines, 1000);
     assert_int_equal(vb_read_path(rc, empty, &e), ST_OK);
+    /* unparsed samples name the file and the line */
+    FILE *uf = fopen(empty, "w");
+    fprintf(uf, "ok\n%s\n", "onednn_verbose,exec,cpu,reorder,jit:uni,undef,<elided>");
+    fclose(uf);
+    vb_reader *ru = vb_reader_new(NULL);
+    assert_int_equal(vb_read_path(ru, empty, &e), ST_OK);
+    const char *sm[2];
+    assert_int_equal(vb_reader_unparsed_samples(ru, sm, 2), 1);
+    char want[700];
+    snprintf(want, sizeof want, "%s:2: onednn_verbose,exec,cpu,reorder", empty);
+    assert_ptr_equal(strstr(sm[0], want), sm[0]);
+    vb_reader_free(ru);
     assert_int_equal(vb_reader_counts(rc)->lines, 0);
     /* missing file and directory: the path and the reason */
     char missing[600];
@@ -798,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_reader_chunking_and_cache),
         cmocka_unit_test(test_reader_long_lines_and_garbage),
         cmocka_unit_test(test_read_path_files),
+        cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_isa_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
