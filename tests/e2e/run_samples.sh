@@ -6,7 +6,8 @@
 # runs in the precision the plan gave its node (bf16 src for bf16 nodes, f32
 # for f32 nodes, read from oneDNN's own lines); every cast row is an
 # f32<->bf16 reorder and the casts per iteration match the report; --amp off
-# has no bf16 at all; markers bracket warmup and measured iterations.
+# has no bf16 at all; markers bracket warmup and measured iterations; and the
+# generic mapper (`ampscope open --check-truth`) agrees with truth.tsv exactly.
 set -u
 : "${AMPSCOPE:?}" "${AMPSCOPE_ROOT:?}"
 command -v jq >/dev/null || { echo "SKIP: jq is not installed (needed to read --json)"; exit 77; }
@@ -73,6 +74,10 @@ for model in "$AMPSCOPE_ROOT"/samples/*.pb; do
         rc_=$(jq -r .casts.count "$d.json")
         if [ "$amp" = on ] && [ $((tc % 5)) -eq 0 ] && [ "$((tc / 5))" != "$rc_" ]; then
             bad "$s --amp on: $((tc / 5)) cast executions per pass in truth.tsv, report says $rc_"
+        fi
+        # the generic mapper reproduces the executor's ground truth, event by event
+        if ! "$AMPSCOPE" open "$d" --check-truth >"$d.truth" 2>&1; then
+            bad "$s --amp $amp: mapper differs from truth.tsv: $(head -3 "$d.truth")"
         fi
         if [ "$amp" = on ] && [ "$(jq -r '.bf16_share > 0' "$d.json")" != true ]; then
             bad "$s --amp on: bf16 share is 0"
