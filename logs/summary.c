@@ -143,6 +143,9 @@ static void header(struct lsum *s, const struct vb_event *ev)
         } else if (strcmp(s->onednn_version, ver) != 0) {
             s->version_mixed = true;
         }
+    } else if (!s->onednn_line[0] &&
+               (!strncmp(m, "oneDNN ", 7) || !strncmp(m, "DNNL ", 5) || strstr(m, "MKL-DNN "))) {
+        string_copy(s->onednn_line, m); /* a version line without a number (edited docs) */
     }
 }
 

@@ -248,7 +248,9 @@ void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abu
         abuf_printf(b, ", timestamps");
     abuf_putc(b, '\n');
     abuf_printf(b, "%soneDNN%s     %s", col(o, C_BOLD), col(o, C_OFF),
-                s->onednn_version[0] ? s->onednn_version : "(no header line: version unknown)");
+                s->onednn_version[0] ? s->onednn_version
+                : s->onednn_line[0]  ? s->onednn_line
+                                     : "(no header line: version unknown)");
     if (s->runtime[0])
         abuf_printf(b, "  runtime %s", s->runtime);
     if (s->version_mixed)
