@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,13 +424,18 @@ bool g_tensorproto_value(const void *proto, int dtype, int64_t i, double *out)
     return true;
 }
 
+static float to_f32(double v)
+{
+    return v > FLT_MAX ? INFINITY : v < -FLT_MAX ? -INFINITY : (float)v;
+}
+
 enum status g_tensor_read_f32(const struct g_tensor *t, float *out, int64_t n, struct err *e)
 {
     if (n <= 0)
         return ST_OK;
     if (t->vals && t->n_vals >= n) {
         for (int64_t i = 0; i < n; i++)
-            out[i] = (float)t->vals[i];
+            out[i] = to_f32(t->vals[i]);
         return ST_OK;
     }
     if (!t->proto)
@@ -445,7 +451,7 @@ enum status g_tensor_read_f32(const struct g_tensor *t, float *out, int64_t n, s
         if (!g_tensorproto_value(tp, t->dtype, i, &v))
             return err_set(e, ST_EUNSUPPORTED, "constant of type %s holds no readable value %lld",
                            tf_dtype_name(t->dtype), (long long)i);
-        out[i] = (float)v;
+        out[i] = to_f32(v);
     }
     return ST_OK;
 }

@@ -238,6 +238,19 @@ static struct g_shape broadcast(const struct g_shape *a, const struct g_shape *b
     return s;
 }
 
+/* Dimension arithmetic that never overflows: -1 (unknown) instead. */
+static int64_t dim_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    return a < 0 || b < 0 || __builtin_add_overflow(a, b, &r) ? -1 : r;
+}
+
+static int64_t dim_mul(int64_t a, int64_t b)
+{
+    int64_t r;
+    return a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r) ? -1 : r;
+}
+
 static int norm_axis(int64_t axis, int rank)
 {
     if (axis < 0)
@@ -252,6 +265,8 @@ static int64_t conv_out(int64_t in, int64_t k, int64_t s, int64_t d, const char 
         return -1;
     if (d < 1)
         d = 1;
+    if (k > (INT64_C(1) << 31) || d > (INT64_C(1) << 31) || in > (INT64_C(1) << 48))
+        return -1;
     int64_t ek = (k - 1) * d + 1;
     if (!strcmp(pad, "SAME"))
         return (in + s - 1) / s;
@@ -305,13 +320,22 @@ static int64_t vbin(const char *op, int64_t a, int64_t b)
     if (a == SI_UNKNOWN || b == SI_UNKNOWN)
         return SI_UNKNOWN;
     if (!strcmp(op, "Mul"))
-        return (a && b && (a > INT64_MAX / (b < 0 ? -b : b) || a < -INT64_MAX / (b < 0 ? -b : b))) ? SI_UNKNOWN : a * b;
+    {
+        int64_t r;
+        return __builtin_mul_overflow(a, b, &r) ? SI_UNKNOWN : r;
+    }
     if (!strcmp(op, "Add") || !strcmp(op, "AddV2"))
-        return a + b;
+    {
+        int64_t r;
+        return __builtin_add_overflow(a, b, &r) ? SI_UNKNOWN : r;
+    }
     if (!strcmp(op, "Sub"))
-        return a - b;
+    {
+        int64_t r;
+        return __builtin_sub_overflow(a, b, &r) ? SI_UNKNOWN : r;
+    }
     if (!strcmp(op, "FloorDiv") || !strcmp(op, "Div") || !strcmp(op, "RealDiv")) {
-        if (!b)
+        if (!b || (a == INT64_MIN && b == -1))
             return SI_UNKNOWN;
         int64_t q = a / b;
         return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -410,14 +434,14 @@ static struct g_shape strided_slice(const struct g_node *n, const struct g_shape
             int64_t ee = spec[i].em ? dim : (spec[i].e < 0 ? spec[i].e + dim : spec[i].e);
             bb = bb < 0 ? 0 : bb > dim ? dim : bb;
             ee = ee < 0 ? 0 : ee > dim ? dim : ee;
-            size = ee > bb ? (ee - bb + step - 1) / step : 0;
+            size = ee > bb ? (ee - bb - 1) / step + 1 : 0;
             lo = bb;
         } else {
             int64_t bb = spec[i].bm ? dim - 1 : (spec[i].b < 0 ? spec[i].b + dim : spec[i].b);
             int64_t ee = spec[i].em ? -1 : (spec[i].e < 0 ? spec[i].e + dim : spec[i].e);
             bb = bb < -1 ? -1 : bb > dim - 1 ? dim - 1 : bb;
             ee = ee < -1 ? -1 : ee > dim - 1 ? dim - 1 : ee;
-            size = bb > ee ? (bb - ee + (-step) - 1) / (-step) : 0;
+            size = bb > ee && step != INT64_MIN ? (bb - ee - 1) / (-step) + 1 : 0;
             lo = bb;
         }
         if (spec[i].dense == 0 && x->rank == 1 && size >= 0 && size <= SI_MAX_VALS && lo >= 0) {
@@ -590,8 +614,11 @@ static void fold_values(struct sictx *c, int id)
         const struct g_attr *v = g_node_attr(n, "value");
         if (v && v->kind == G_ATTR_TENSOR && is_int(v->tensor->dtype) && v->tensor->vals &&
             v->tensor->n_vals <= SI_MAX_VALS) {
-            for (int i = 0; i < v->tensor->n_vals; i++)
-                out[i] = (int64_t)v->tensor->vals[i];
+            for (int i = 0; i < v->tensor->n_vals; i++) {
+                double d = v->tensor->vals[i];
+                /* vals are doubles: beyond +-2^62 the exact integer is lost */
+                out[i] = d > 4.6e18 || d < -4.6e18 || d != d ? SI_UNKNOWN : (int64_t)d;
+            }
             si_set_value(c, id, out, v->tensor->n_vals);
         }
         return;
@@ -780,7 +807,7 @@ void si_infer_node(struct sictx *c, int id)
                 win[i] = f->dim[i];
             oc = f->dim[nsp + 1];
             if (strstr(op, "Depthwise"))
-                oc = f->dim[2] >= 0 && f->dim[3] >= 0 ? f->dim[2] * f->dim[3] : -1;
+                oc = dim_mul(f->dim[2], f->dim[3]);
         }
         set0(n, conv_like(n, x, nsp, win, oc));
     } else if (!strcmp(op, "MaxPool") || !strcmp(op, "AvgPool") || !strcmp(op, "MaxPool3D") ||
@@ -818,7 +845,7 @@ void si_infer_node(struct sictx *c, int id)
                     all = false;
                 else {
                     s.dim[i] = v[i];
-                    known = v[i] && known > INT64_MAX / v[i] ? -1 : known * v[i];
+                    known = dim_mul(known, v[i]);
                 }
             }
             int64_t total = g_shape_elems(x);
@@ -861,7 +888,7 @@ void si_infer_node(struct sictx *c, int id)
                     if (i != ax && s.dim[i] < 0)
                         s.dim[i] = y->dim[i];
                 if (ax >= 0)
-                    sum = sum < 0 || y->dim[ax] < 0 ? -1 : sum + y->dim[ax];
+                    sum = dim_add(sum, y->dim[ax]);
             }
             if (ax >= 0)
                 s.dim[ax] = sum;
@@ -941,7 +968,7 @@ void si_infer_node(struct sictx *c, int id)
             for (int i = 0; i < x->rank; i++)
                 s.dim[i] = x->dim[i] < 0 || v[2 * i] == SI_UNKNOWN || v[2 * i + 1] == SI_UNKNOWN
                                ? -1
-                               : x->dim[i] + v[2 * i] + v[2 * i + 1];
+                               : dim_add(dim_add(x->dim[i], v[2 * i]), v[2 * i + 1]);
             set0(n, s);
         } else if (x->rank >= 0) {
             set0(n, with_rank(x->rank));
@@ -1004,7 +1031,7 @@ void si_infer_node(struct sictx *c, int id)
             s = with_rank(x->rank);
             for (int i = 0; i < x->rank; i++)
                 s.dim[i] = sz[i] == SI_UNKNOWN ? -1
-                           : sz[i] == -1       ? (x->dim[i] >= 0 && b[i] != SI_UNKNOWN ? x->dim[i] - b[i] : -1)
+                           : sz[i] == -1       ? (x->dim[i] >= 0 && b[i] >= 0 && b[i] <= x->dim[i] ? x->dim[i] - b[i] : -1)
                                                : sz[i];
             set0(n, s);
         } else if (x->rank >= 0) {
@@ -1014,7 +1041,7 @@ void si_infer_node(struct sictx *c, int id)
         if (x->rank >= 0 && si_in_value(c, n, 1, &v, &nv) && nv == x->rank) {
             s = *x;
             for (int i = 0; i < x->rank; i++)
-                s.dim[i] = x->dim[i] < 0 || v[i] == SI_UNKNOWN ? -1 : x->dim[i] * v[i];
+                s.dim[i] = v[i] == SI_UNKNOWN ? -1 : dim_mul(x->dim[i], v[i]);
             set0(n, s);
         } else if (x->rank >= 0) {
             set0(n, with_rank(x->rank));
@@ -1089,8 +1116,10 @@ void si_infer_node(struct sictx *c, int id)
         if (si_in_value(c, n, 0, &a, &na) && si_in_value(c, n, 1, &b, &nb) &&
             si_in_value(c, n, 2, &d, &nd) && na == 1 && nb == 1 && nd == 1 && d[0] &&
             a[0] != SI_UNKNOWN && b[0] != SI_UNKNOWN && d[0] != SI_UNKNOWN) {
-            int64_t len = (b[0] - a[0] + d[0] + (d[0] > 0 ? -1 : 1)) / d[0];
-            s.dim[0] = len < 0 ? 0 : len;
+            int64_t span, len = -1;
+            if (!__builtin_sub_overflow(b[0], a[0], &span) && d[0] != INT64_MIN)
+                len = (span > 0) == (d[0] > 0) && span ? (span - (d[0] > 0 ? 1 : -1)) / d[0] + 1 : 0;
+            s.dim[0] = len;
         }
         set0(n, s);
     } else if (!strcmp(op, "OneHot")) {

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -531,7 +532,7 @@ static enum status scalar_value(struct lexer *L, struct mctx *m, unsigned fi, vo
         if (!((L->t == T_NUM || L->t == T_IDENT) && parse_double(L->ts, L->tn, &v)))
             return lex_error(L, "field '%s' needs a number, found %s", f->name, tb);
         if (f->type == PROTOBUF_C_TYPE_FLOAT)
-            *(float *)slot = (float)v;
+            *(float *)slot = v > FLT_MAX ? INFINITY : v < -FLT_MAX ? -INFINITY : (float)v;
         else
             *(double *)slot = v;
         break;

@@ -461,6 +461,20 @@ static void test_shapes_attn(void **state)
     graph_free(g);
 }
 
+static void test_shapes_overflow(void **state)
+{
+    (void)state;
+    struct err e;
+    graph *g = load_fixture("overflow.pbtxt", &e);
+    if (!g)
+        fail_msg("%s", e.msg);
+    assert_int_equal(graph_infer(g, NULL, 0, 0, &e), ST_OK); /* UBSan: no overflow */
+    assert_shape(g, "range", 0, "?"); /* the span itself overflows */
+    assert_shape(g, "ss", 0, "<unknown>"); /* INT64_MAX end: beyond what vals hold */
+    assert_shape(g, "conv", 0, "1x?x6x2"); /* absurd dilation: unknown */
+    graph_free(g);
+}
+
 static void test_inlining(void **state)
 {
     (void)state;
@@ -794,7 +808,7 @@ int main(void)
         cmocka_unit_test(test_shapes_attn),       cmocka_unit_test(test_inlining),
         cmocka_unit_test(test_bad_fixtures),      cmocka_unit_test(test_bad_buffers),
         cmocka_unit_test(test_truncated_and_dirs), cmocka_unit_test(test_samples),
-        cmocka_unit_test(test_textpb_syntax),
+        cmocka_unit_test(test_textpb_syntax),     cmocka_unit_test(test_shapes_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
