@@ -127,6 +127,18 @@ int graph_find(const graph *g, const char *name)
     return strmap_get(&g->by_name, name, -1);
 }
 
+bool graph_call_result(const graph *g, int call, int port, int *node, int *rport)
+{
+    const struct graph_priv *p = g ? gpriv(g) : NULL;
+    for (int i = 0; p && i < p->n_callret; i++)
+        if (p->callret[i].call == call && p->callret[i].port == port) {
+            *node = p->callret[i].node;
+            *rport = p->callret[i].rport;
+            return true;
+        }
+    return false;
+}
+
 const struct g_attr *g_node_attr(const struct g_node *n, const char *name)
 {
     for (int i = 0; i < n->n_attrs; i++)

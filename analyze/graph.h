@@ -228,6 +228,10 @@ graph *graph_from_graphdef(const void *graphdef, const char *name,
 
 /* Finds a node by name; -1 if absent. */
 int graph_find(const graph *g, const char *name);
+/* Added by the runner owner (backward-compatible): where output `port` of an
+ * inlined (Stateful)PartitionedCall really comes from (a body node and its
+ * port); false when call is not an inlined call or the port is unknown. */
+bool graph_call_result(const graph *g, int call, int port, int *node, int *rport);
 /* Attribute lookup; NULL if absent. */
 const struct g_attr *g_node_attr(const struct g_node *n, const char *name);
 

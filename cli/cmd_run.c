@@ -400,6 +400,13 @@ static int run_one(const struct run_opts *ro, enum bk_kind kind, const graph *g,
     if (g_banner[0]) {
         fputs(g_banner, stderr);
         g_banner[0] = 0;
+        int nv = bk_embedded_variables(b);
+        if (nv > 0)
+            fprintf(stderr,
+                    "ampscope run: note: %d variable%s (VarHandleOp/VariableV2) hold weights that live "
+                    "in a checkpoint ampscope does not read: seeded values of the same shapes are "
+                    "used (kernels, precision and timing do not depend on the values)\n",
+                    nv, nv == 1 ? "" : "s");
     }
     struct rundir_meta meta;
     if (bk_rundir_begin(dir, &meta, plan, bo, b->ops->name, command, &e) != ST_OK) {

@@ -88,6 +88,10 @@ enum bk_kind bk_auto_pick(const char *python, char *why, size_t size);
 /* The embedded backend after prepare(): how many nodes will run as oneDNN
  * primitives, how many were fused into another node's primitive. */
 void bk_embedded_counts(const struct backend *b, int *compute, int *fused);
+/* The embedded backend after prepare(): variables (VarHandleOp, VariableV2)
+ * the outputs depend on. Their values are in a checkpoint ampscope does not
+ * read, so the executor uses seeded values of their shapes (say so). */
+int bk_embedded_variables(const struct backend *b);
 
 /* ---- the run directory around a backend (runner/rundir_write.c) ----------
  * The caller (CLI, TUI) brackets a run:

@@ -211,6 +211,14 @@ struct backend *bk_embedded_new(struct err *e)
     return b;
 }
 
+int bk_embedded_variables(const struct backend *b)
+{
+    if (!b || b->ops != &embedded_ops)
+        return 0;
+    const struct emb *m = b->priv;
+    return m->planned ? m->plan.n_variables : 0;
+}
+
 void bk_embedded_counts(const struct backend *b, int *compute, int *fused)
 {
     *compute = *fused = 0;

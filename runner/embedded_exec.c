@@ -228,6 +228,26 @@ const float *ek_const_f32(struct ek_ex *x, int node, int64_t *n)
         int c = ek_const_source(x->g, node);
         if (c < 0)
             return NULL;
+        if (ek_is_variable(&x->g->nodes[c])) {
+            /* a variable: its value is in a checkpoint ampscope does not read;
+             * seeded values of its shape (kernels and timing do not depend on them) */
+            const struct g_node *vn = &x->g->nodes[c];
+            const struct g_attr *sa = g_node_attr(vn, "shape");
+            int rank = sa && sa->kind == G_ATTR_SHAPE && sa->shape.rank > 0 ? sa->shape.rank : 0;
+            v->rank = rank;
+            for (int i = 0; i < rank; i++)
+                v->dims[i] = sa->shape.dim[i] < 0 ? 1 : sa->shape.dim[i];
+            int64_t ne = ek_elems(rank, v->dims);
+            v->buf = ek_alloc(x, (size_t)ne * 4);
+            fill_random(v->buf, ne, dnnl_f32, 0xa11ce5ULL + (uint64_t)c);
+            for (int64_t i = 0; i < ne; i++)
+                ((float *)v->buf)[i] *= 0.1f;
+            v->dt = dnnl_f32;
+            v->is_const = true;
+            v->ready = true;
+            *n = ne;
+            return v->buf;
+        }
         const struct g_attr *a = g_node_attr(&x->g->nodes[c], "value");
         if (!a || !a->tensor)
             return NULL;

@@ -72,6 +72,8 @@ struct ek_plan {
     int *cast_at;                   /* per node: offset into cast_idx for its inputs */
     int *cast_idx;                  /* plan cast feeding (node, input), -1 none */
     int n_fused;
+    int n_variables;                /* variables (VarHandleOp, VariableV2) feeding the outputs:
+                                       their values live in a checkpoint, not in the graph */
 };
 
 /* Analysis: fills p. On failure returns an error naming every unsupported op
@@ -176,7 +178,9 @@ void ek_dims_str(int rank, const int64_t *dims, char *buf, size_t size);
 enum status ek_build_node(struct ek_ex *x, int node);
 
 /* Constant helpers shared by both phases. */
-int ek_const_source(const graph *g, int node);  /* follows Identity chains to a Const, -1 */
+/* Follows Identity/ReadVariableOp chains to a Const or a variable, -1. */
+int ek_const_source(const graph *g, int node);
+bool ek_is_variable(const struct g_node *nd);
 bool ek_const_ints(const graph *g, int node, int64_t *out, int max, int *n);
 bool ek_attr_ints(const struct g_node *nd, const char *name, int64_t *out, int max, int *n);
 const char *ek_attr_str(const struct g_node *nd, const char *name, const char *dflt);

@@ -44,20 +44,40 @@ static bool is_view_op(const char *op)
     return false;
 }
 
+bool ek_is_variable(const struct g_node *nd)
+{
+    return !strcmp(nd->op, "VarHandleOp") || !strcmp(nd->op, "VariableV2") ||
+           !strcmp(nd->op, "Variable");
+}
+
 int ek_const_source(const graph *g, int node)
 {
     for (int guard = 0; node >= 0 && guard < 64; guard++) {
         const struct g_node *nd = &g->nodes[node];
-        if (!strcmp(nd->op, "Const"))
+        if (!strcmp(nd->op, "Const") || ek_is_variable(nd))
             return node;
         if (strcmp(nd->op, "Identity") && strcmp(nd->op, "StopGradient") &&
-            strcmp(nd->op, "Snapshot"))
+            strcmp(nd->op, "Snapshot") && strcmp(nd->op, "ReadVariableOp"))
             return -1;
         if (nd->n_data_inputs < 1)
             return -1;
         node = nd->inputs[0].node;
     }
     return -1;
+}
+
+/* The node (and port) a graph output really comes from, through inlined
+ * function calls. */
+static int output_source(const graph *g, int node, int port)
+{
+    for (int guard = 0; node >= 0 && guard < 32; guard++) {
+        int n2, p2;
+        if (!graph_call_result(g, node, port, &n2, &p2))
+            break;
+        node = n2;
+        port = p2;
+    }
+    return node;
 }
 
 bool ek_const_ints(const graph *g, int node, int64_t *out, int max, int *n)
@@ -128,7 +148,8 @@ static int sole_consumer(const graph *g, int node)
 static bool is_graph_output(const graph *g, int node)
 {
     for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i].node == node)
+        if (g->outputs[i].node == node ||
+            output_source(g, g->outputs[i].node, g->outputs[i].port) == node)
             return true;
     return false;
 }
@@ -591,11 +612,13 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
     char *need = xcalloc((size_t)(nn > 0 ? nn : 1), 1);
     int *stack = xmalloc((size_t)(nn > 0 ? nn : 1) * sizeof *stack);
     int sp = 0;
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i].node >= 0 && !need[g->outputs[i].node]) {
-            need[g->outputs[i].node] = 1;
-            stack[sp++] = g->outputs[i].node;
+    for (int i = 0; i < g->n_outputs; i++) {
+        int o = output_source(g, g->outputs[i].node, g->outputs[i].port);
+        if (o >= 0 && !need[o]) {
+            need[o] = 1;
+            stack[sp++] = o;
         }
+    }
     if (g->n_outputs == 0)
         for (int i = 0; i < nn; i++)
             if (n_consumers(g, i) == 0 && strcmp(g->nodes[i].op, "NoOp")) {
@@ -645,6 +668,8 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
             n->kind = EK_INPUT;
         } else if (ek_const_source(g, i) >= 0) {
             n->kind = EK_CONST;
+            if (ek_is_variable(nd))
+                p->n_variables++;
         } else if (is_view_op(nd->op)) {
             n->kind = EK_VIEW;
         } else {
@@ -739,6 +764,8 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
             const struct g_attr *a = c >= 0 ? g_node_attr(&g->nodes[c], "value") : NULL;
             if (a && a->tensor && a->tensor->n_elems > 0)
                 bytes += 8.0 * (double)a->tensor->n_elems; /* f32 + a converted copy */
+            else if (c >= 0 && g->nodes[c].n_outputs > 0 && g_shape_elems(&g->nodes[c].out_shape[0]) > 0)
+                bytes += 8.0 * (double)g_shape_elems(&g->nodes[c].out_shape[0]);
             continue;
         }
         int64_t ne = g_shape_elems(&nd->out_shape[0]);

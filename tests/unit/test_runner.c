@@ -567,6 +567,29 @@ static void test_embedded_too_big(void **state)
     assert_int_equal(access(dir, F_OK), -1);
 }
 
+/* A TF2 SavedModel: function bodies inlined by the loader, outputs through the
+ * call nodes, weights in variables (seeded values). From the shared corpus. */
+static void test_embedded_savedmodel(void **state)
+{
+    (void)state;
+    const char *corpus = getenv("SHARED_CORPUS");
+    char model[PATH_MAX], dir[PATH_MAX];
+    snprintf(model, sizeof model, "%s/graphs/rust_keras_multi_input_saved_model.pb",
+             corpus ? corpus : "../shared/corpus");
+    if (access(model, R_OK) != 0) {
+        print_message("SKIP: %s is absent (the shared corpus is not here)\n", model);
+        skip();
+    }
+    path_in(dir, sizeof dir, "savedmodel-run");
+    struct runres r;
+    enum status st = run_model(model, dir, 2, true, false, &r, NULL, 0);
+    if (st != ST_OK)
+        fail_msg("%s", r.msg);
+    assert_true(r.truth_ok);
+    assert_int_equal(r.truth_rows, r.exec_lines);
+    assert_true(r.bf16_compute > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_embedded_onednn_failure),
         cmocka_unit_test(test_embedded_pad_addn),
         cmocka_unit_test(test_embedded_too_big),
+        cmocka_unit_test(test_embedded_savedmodel),
     };
     return cmocka_run_group_tests_name("runner", tests, setup, teardown);
 }
