@@ -173,6 +173,8 @@ void lsum_add(struct lsum *s, const struct vb_event *ev)
         return;
     case VB_CREATE:
         ct_add(&s->create, ev->time_ms);
+        if (strstr(ev->op, "hit") || strstr(ev->op, "from_cache"))
+            s->create_cache_hits++;
         return;
     case VB_CREATE_NESTED:
         ct_add(&s->create_nested, ev->time_ms);

@@ -59,6 +59,7 @@ struct lsum {
 
     struct lsum_ct exec, create, create_nested, graph_exec;
     long exec_untimed;                 /* exec records without a time (old GPU) */
+    long create_cache_hits;            /* create records whose op says a cache hit */
     struct lsum_ct reorder_layout, reorder_convert, casts;
     struct lsum_ct nonreorder, bf16, amx, fpmath_bf16;
     double bf16_share, amx_share;      /* 0..1; NaN when no non-reorder exec time */

@@ -279,8 +279,12 @@ void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abu
         abuf_printf(b, "  (%ld without a time)", s->exec_untimed);
     abuf_putc(b, '\n');
     ms(t1, sizeof t1, s->create.time_ms);
-    abuf_printf(b, "  create        %10s  %12s ms%s\n", num(c1, sizeof c1, s->create.count), t1,
-                s->create.count ? "" : "  (ONEDNN_VERBOSE=2 logs creation)");
+    abuf_printf(b, "  create        %10s  %12s ms", num(c1, sizeof c1, s->create.count), t1);
+    if (!s->create.count)
+        abuf_puts(b, "  (ONEDNN_VERBOSE=2 logs creation)");
+    else if (s->create_cache_hits)
+        abuf_printf(b, "  (%ld primitive-cache hits)", s->create_cache_hits);
+    abuf_putc(b, '\n');
     if (s->create_nested.count) {
         ms(t1, sizeof t1, s->create_nested.time_ms);
         abuf_printf(b, "  create_nested %10s  %12s ms\n", num(c1, sizeof c1, s->create_nested.count),
@@ -426,7 +430,7 @@ void lsum_format_json(const struct lsum *s, const struct lsum_fmt *o, struct abu
     jct(b, "exec", &s->exec);
     abuf_printf(b, ",\"exec_untimed\":%ld,", s->exec_untimed);
     jct(b, "create", &s->create);
-    abuf_putc(b, ',');
+    abuf_printf(b, ",\"create_cache_hits\":%ld,", s->create_cache_hits);
     jct(b, "create_nested", &s->create_nested);
     abuf_putc(b, ',');
     jct(b, "graph_exec", &s->graph_exec);
