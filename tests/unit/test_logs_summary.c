@@ -107,6 +107,7 @@ static void test_totals(void **state)
     assert_int_equal(s->exec.count, 7);
     assert_true(fabs(s->exec.time_ms - 4.9375) < 1e-9);
     assert_int_equal(s->create.count, 1);
+    assert_int_equal(s->create_cache_hits, 0);
     assert_true(fabs(s->create.time_ms - 2) < 1e-9);
     assert_int_equal(s->nonreorder.count, 3);
     assert_true(fabs(s->nonreorder.time_ms - 4) < 1e-9);
@@ -228,6 +229,14 @@ static void test_empty_and_no_time(void **state)
     assert_non_null(strstr(b.data, "\"onednn_version\":null"));
     assert_non_null(strstr(b.data, "\"amp\":null"));
     abuf_done(&b);
+    lsum_free(s);
+    /* cache hits among creations (3.x API-type lines) */
+    s = summarise("onednn_verbose,primitive,create:cache_hit,cpu,reorder,jit:uni,undef,"
+                  "src_f32::blocked:ab::f0 dst_f32::blocked:ab::f0,,,2x2,0.01\n"
+                  "onednn_verbose,primitive,create:cache_miss,cpu,reorder,jit:uni,undef,"
+                  "src_f32::blocked:ab::f0 dst_f32::blocked:ab::f0,,,2x2,0.02\n");
+    assert_int_equal(s->create.count, 2);
+    assert_int_equal(s->create_cache_hits, 1);
     lsum_free(s);
     /* GPU records without time: shares by count */
     s = summarise("dnnl_verbose,exec,gpu,convolution,ocl:gen9:blocked,forward_inference,"
