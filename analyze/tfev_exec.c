@@ -181,12 +181,22 @@ enum status tfev_read_run_metadata(tf_evidence *ev, const graph *map, struct err
                 if (xi < 0)
                     continue;
                 struct tfev_exec *x = &ev->exec[xi];
+                double s0, e0;
                 if (ns->all_start_nanos) {
-                    x->start_ms = (double)(ns->all_start_nanos + ns->op_start_rel_nanos) / 1e6;
-                    x->end_ms = (double)(ns->all_start_nanos + ns->op_end_rel_nanos) / 1e6;
+                    s0 = (double)(ns->all_start_nanos + ns->op_start_rel_nanos) / 1e6;
+                    e0 = (double)(ns->all_start_nanos + ns->op_end_rel_nanos) / 1e6;
                 } else {
-                    x->start_ms = (double)(ns->all_start_micros + ns->op_start_rel_micros) / 1e3;
-                    x->end_ms = (double)(ns->all_start_micros + ns->op_end_rel_micros) / 1e3;
+                    s0 = (double)(ns->all_start_micros + ns->op_start_rel_micros) / 1e3;
+                    e0 = (double)(ns->all_start_micros + ns->op_end_rel_micros) / 1e3;
+                }
+                /* a node inside a loop runs once per loop iteration */
+                x->runs = xrealloc(x->runs, sizeof *x->runs * (size_t)(2 * x->n_runs + 2));
+                x->runs[2 * x->n_runs] = s0;
+                x->runs[2 * x->n_runs + 1] = e0;
+                x->n_runs++;
+                if (isnan(x->start_ms) || s0 < x->start_ms) {
+                    x->start_ms = s0;
+                    x->end_ms = e0;
                 }
                 if (ns->n_output > 0 && ns->output[0]->tensor_description)
                     x->out_dtype = (int)ns->output[0]->tensor_description->dtype;
@@ -206,15 +216,18 @@ enum status tfev_read_run_metadata(tf_evidence *ev, const graph *map, struct err
     strmap_done(&by_exec);
     for (int i = 0; i < ev->n_exec; i++) {
         struct tfev_exec *x = &ev->exec[i];
-        if (x->cast >= 0 && !isnan(x->start_ms)) {
+        double t = 0;
+        for (int k = 0; k < x->n_runs; k++)
+            t += x->runs[2 * k + 1] - x->runs[2 * k];
+        if (x->cast >= 0 && x->n_runs > 0) {
             struct tfev_cast *c = &ev->casts[x->cast];
             c->executed = true;
-            c->time_ms = x->end_ms - x->start_ms;
+            c->time_ms = t;
             ev->casts_executed++;
-            ev->cast_ms += c->time_ms;
-        } else if (x->is_cast && x->cast < 0 && !isnan(x->start_ms)) {
+            ev->cast_ms += t;
+        } else if (x->is_cast && x->cast < 0 && x->n_runs > 0) {
             ev->casts_executed++;
-            ev->cast_ms += x->end_ms - x->start_ms;
+            ev->cast_ms += t;
         }
     }
     return ST_OK;
@@ -359,17 +372,19 @@ enum status tfev_attribute(tf_evidence *ev, struct err *e)
             int best = -1, n_in = 0;
             double best_d = 1e18;
             const double tol = 0.02;
+            double best_len = 1e18;
             for (int x = 0; x < ev->n_exec; x++) {
                 const struct tfev_exec *xe = &ev->exec[x];
-                if (isnan(xe->start_ms))
-                    continue;
-                double d = ts < xe->start_ms ? xe->start_ms - ts : ts > xe->end_ms ? ts - xe->end_ms : 0;
-                if (d <= tol)
-                    n_in++;
-                if (d < best_d || (d == best_d && best >= 0 &&
-                                   xe->end_ms - xe->start_ms < ev->exec[best].end_ms - ev->exec[best].start_ms)) {
-                    best_d = d;
-                    best = x;
+                for (int k = 0; k < xe->n_runs; k++) {
+                    double s0 = xe->runs[2 * k], e0 = xe->runs[2 * k + 1];
+                    double d = ts < s0 ? s0 - ts : ts > e0 ? ts - e0 : 0;
+                    if (d <= tol)
+                        n_in++;
+                    if (d < best_d || (d == best_d && e0 - s0 < best_len)) {
+                        best_d = d;
+                        best = x;
+                        best_len = e0 - s0;
+                    }
                 }
             }
             if (best >= 0 && best_d <= tol)

@@ -16,15 +16,6 @@
 #include "analyze/rundir.h"
 #include "analyze/tfev_int.h"
 
-/* The painter (analyze/amp.c) is another engineer's module; until it is in
- * every build these references are weak so the tree links without it and
- * tfev_painter() says the painter is missing. */
-#pragma weak amp_paint
-#pragma weak amp_lists_new
-#pragma weak amp_lists_from_env
-#pragma weak amp_lists_version
-#pragma weak amp_lists_free
-#pragma weak amp_plan_free
 
 const char *tfev_intern(tf_evidence *ev, const char *s)
 {
@@ -350,8 +341,14 @@ static void collect_attrs(tf_evidence *ev)
 
 static bool is_var_op(const char *op)
 {
-    return !strcmp(op, "Const") || !strcmp(op, "VariableV2") || !strcmp(op, "Variable") ||
-           !strcmp(op, "VarHandleOp") || !strcmp(op, "HostConst");
+    /* grappler's IsConstant() and IsVariable() */
+    static const char *const ops[] = {"Const", "HostConst", "Variable", "VariableV2", "AutoReloadVariable",
+                                      "VarHandleOp", "_VarHandlesOp", "ReadVariableOp", "_ReadVariablesOp",
+                                      NULL};
+    for (int i = 0; ops[i]; i++)
+        if (!strcmp(op, ops[i]))
+            return true;
+    return false;
 }
 
 static void collect_casts(tf_evidence *ev)
@@ -486,8 +483,10 @@ void tfev_free(tf_evidence *ev)
     free(ev->dumps);
     free(ev->attrs);
     free(ev->casts);
-    for (int i = 0; i < ev->n_exec; i++)
+    for (int i = 0; i < ev->n_exec; i++) {
         free(ev->exec[i].fused);
+        free(ev->exec[i].runs);
+    }
     free(ev->exec);
     free(ev->events);
     free(ev->preserve);
@@ -559,10 +558,6 @@ enum status tfev_painter(tf_evidence *ev, const char *tf_version, const char *li
                                           : "the AMP dumps could not be read");
         return ST_OK;
     }
-    if (!amp_paint || !amp_lists_new) {
-        snprintf(ev->painter_note, sizeof ev->painter_note, "the AMP painter is not part of this build");
-        return ST_OK;
-    }
     const char *ver = tf_version && *tf_version ? tf_version : (ev->tf_version[0] ? ev->tf_version : NULL);
     amp_lists *l = amp_lists_new(ver, e);
     if (!l)
@@ -618,8 +613,8 @@ void tfev_apply(const tf_evidence *ev, struct report *r)
 {
     if (ev->tf_version[0])
         string_copy(r->tf_version, ev->tf_version);
-    if (!r->onednn_version[0] && ev->onednn_version[0])
-        string_copy(r->onednn_version, ev->onednn_version);
+    if (ev->onednn_version[0]) /* the oneDNN inside TensorFlow is what ran */
+        string_copy(r->onednn_version, ev->onednn_version[0] == 'v' ? ev->onednn_version + 1 : ev->onednn_version);
     if (ev->amp.converted >= 0 && r->amp.converted < 0)
         r->amp = ev->amp;
     if (ev->painter_run) {

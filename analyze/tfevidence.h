@@ -63,7 +63,10 @@ struct tfev_exec {
     bool is_cast;             /* an AMP cast (index in casts[] in `cast`) */
     int cast;
     int out_dtype;            /* tf_dtype of output 0 (step_stats), 0 when unknown */
-    double start_ms, end_ms;  /* wall clock ms (step_stats op start/end); NaN when not traced */
+    double start_ms, end_ms;  /* wall clock ms (step_stats op start/end); NaN when not traced;
+                                 the first execution when the node ran several times (loops) */
+    double *runs;             /* every execution: start,end pairs (n_runs of them) */
+    int n_runs;
     int n_events;             /* oneDNN exec events attributed in the traced iteration */
 };
 

@@ -7,6 +7,11 @@
 set -u
 . "$(dirname "$0")/tf_lib.bash"
 fail=0
+# Known painter disagreements, reported to the painter's owner; listed as
+# XFAIL (and XPASS once fixed) so they are visible, never silent:
+#   kws_lstm: two infer-list Mul nodes of the TF1 while-loop LSTM cell that TF
+#   paints bf16 through the loop back edge (painter: infer_no_allow_fanin).
+KNOWN="kws_lstm"
 run_one() { # label model extra-args...
     local label=$1 model=$2; shift 2
     local out="$TMP/$label"
@@ -14,8 +19,13 @@ run_one() { # label model extra-args...
         >"$TMP/$label.json" 2>"$TMP/$label.err"; then
         echo "FAIL $label: ampscope run exited $?"; tail -5 "$TMP/$label.err"; fail=1; return
     fi
+    local known=0
+    case " $KNOWN " in *" $label "*) known=1 ;; esac
     if tf_check "$out" >"$TMP/$label.check" 2>&1; then
+        [ $known = 1 ] && echo "XPASS $label (a known painter bug is fixed: drop it from KNOWN)"
         echo "ok   $label $(grep SKIP-NOTE "$TMP/$label.check")"
+    elif [ $known = 1 ] && ! grep -v '^painter agreement' "$TMP/$label.check" | grep -q .; then
+        echo "XFAIL $label (known painter bug):"; cut -c1-300 "$TMP/$label.check"
     else
         echo "FAIL $label:"; cat "$TMP/$label.check"; fail=1
     fi
