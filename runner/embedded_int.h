@@ -45,6 +45,7 @@ enum ek_op {
     EO_CAST,      /* a Cast node of the graph: reorder f32<->bf16 */
     EO_PAD,       /* Pad/PadV2 with zeros: reorder into a zeroed, larger buffer */
     EO_ADDN,      /* AddN: sum */
+    EO_SLICE,     /* Slice, StridedSlice (constant bounds, positive strides): reorder of a view */
 };
 
 struct ek_node {

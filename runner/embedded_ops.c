@@ -1077,6 +1077,85 @@ static enum status build_addn(struct ek_ex *x, int i)
     return ST_OK;
 }
 
+/* Slice/StridedSlice: a strided view of the input (offset + scaled strides)
+ * copied by a reorder into a plain output. */
+static enum status build_slice(struct ek_ex *x, int i)
+{
+    const struct g_node *nd = N(x, i);
+    const struct ek_node *n = &x->p->n[i];
+    struct ek_val *iv = ek_input(x, i, 0, 0);
+    if (!iv)
+        return ST_ERUNTIME;
+    int R = iv->rank;
+    int64_t b[G_MAX_RANK] = {0}, e[G_MAX_RANK] = {0}, st[G_MAX_RANK], nb = 0, ne = 0, ns = 0;
+    int k1, k2, k3 = 0;
+    bool strided = !strcmp(nd->op, "StridedSlice");
+    ek_const_ints(x->g, nd->inputs[1].node, b, G_MAX_RANK, &k1);
+    ek_const_ints(x->g, nd->inputs[2].node, e, G_MAX_RANK, &k2);
+    for (int q = 0; q < G_MAX_RANK; q++)
+        st[q] = 1;
+    if (strided)
+        ek_const_ints(x->g, nd->inputs[3].node, st, G_MAX_RANK, &k3);
+    const struct g_attr *bm = g_node_attr(nd, "begin_mask"), *em = g_node_attr(nd, "end_mask"),
+                        *sm_ = g_node_attr(nd, "shrink_axis_mask");
+    nb = bm ? bm->i : 0;
+    ne = em ? em->i : 0;
+    ns = sm_ ? sm_->i : 0;
+    int64_t is[G_MAX_RANK], vd[G_MAX_RANK], vs[G_MAX_RANK], off = 0;
+    ek_plain_strides(R, iv->dims, is);
+    for (int d = 0; d < R; d++) {
+        int64_t dim = iv->dims[d], lo = 0, hi = dim, s = 1;
+        if (d < k1) {
+            if (strided) {
+                s = st[d];
+                lo = (nb >> d) & 1 ? 0 : b[d];
+                hi = (ne >> d) & 1 ? dim : (d < k2 ? e[d] : dim);
+                if (lo < 0)
+                    lo += dim;
+                if (hi < 0)
+                    hi += dim;
+                if ((ns >> d) & 1)
+                    hi = lo + 1;
+            } else {
+                lo = b[d];
+                hi = d < k2 && e[d] >= 0 ? lo + e[d] : dim; /* Slice: e is the size, -1 = rest */
+            }
+        }
+        if (lo < 0)
+            lo = 0;
+        if (hi > dim)
+            hi = dim;
+        if (lo > dim)
+            lo = dim;
+        vd[d] = hi > lo ? (hi - lo + s - 1) / s : 0;
+        vs[d] = is[d] * s;
+        off += lo * is[d];
+    }
+    struct ek_val *ov = ek_output(x, n->out, iv->dt);
+    if (ek_elems(R, vd) != ek_elems(ov->rank, ov->dims) || ek_elems(R, vd) == 0)
+        return err_set(x->e, ST_EUNSUPPORTED,
+                       "node '%s' (%s): the slice bounds give %lld elements, shape inference %lld",
+                       nd->name, nd->op, (long long)ek_elems(R, vd),
+                       (long long)ek_elems(ov->rank, ov->dims));
+    dnnl_memory_desc_t smd, dmd;
+    ek_md_strided(&smd, R, vd, vs, iv->dt);
+    ek_md_plain(&dmd, R, vd, iv->dt);
+    const char *names[2] = {"src", "dst"};
+    const dnnl_memory_desc_t *mds[2] = {&smd, &dmd};
+    describe(x, names, mds, 2);
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t stt = dnnl_reorder_primitive_desc_create(&pd, &smd, x->eng, &dmd, x->eng, NULL);
+    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "reorder", pd, stt);
+    if (!prim)
+        return ST_ERUNTIME;
+    char *base = iv->buf;
+    base += off * (iv->dt == dnnl_bf16 ? 2 : 4);
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ek_mem(x, &smd, base)},
+                               {DNNL_ARG_TO, ek_mem(x, &dmd, ov->buf)}};
+    ek_add_step(x, prim, 2, args, i, -1, "compute");
+    return ST_OK;
+}
+
 enum status ek_build_node(struct ek_ex *x, int i)
 {
     const struct ek_node *n = &x->p->n[i];
@@ -1113,6 +1192,8 @@ enum status ek_build_node(struct ek_ex *x, int i)
         return build_pad(x, i);
     case EO_ADDN:
         return build_addn(x, i);
+    case EO_SLICE:
+        return build_slice(x, i);
     case EO_NONE:
         break;
     }

@@ -161,7 +161,7 @@ static int data_inputs(const struct g_node *nd, int *idx, int max)
     const char *op = nd->op;
     int n = 0;
     if (is_view_op(op) || !strcmp(op, "Transpose") || !strcmp(op, "Mean") || !strcmp(op, "Pad") ||
-        !strcmp(op, "PadV2") ||
+        !strcmp(op, "PadV2") || !strcmp(op, "Slice") || !strcmp(op, "StridedSlice") ||
         !strcmp(op, "Sum") || !strcmp(op, "Max") || !strcmp(op, "Min") || !strcmp(op, "Prod")) {
         if (nd->n_data_inputs > 0)
             idx[n++] = 0;
@@ -283,6 +283,8 @@ static enum ek_op classify(const graph *g, int i)
         return EO_PAD;
     if (!strcmp(op, "AddN"))
         return EO_ADDN;
+    if (!strcmp(op, "Slice") || !strcmp(op, "StridedSlice"))
+        return EO_SLICE;
     return EO_NONE;
 }
 
@@ -318,6 +320,23 @@ static const char *op_limit(const graph *g, int i, enum ek_op k)
         for (int q = 0; q < np; q++)
             if (pads[q] < 0)
                 return "negative paddings";
+        return NULL;
+    }
+    case EO_SLICE: {
+        int64_t v[G_MAX_RANK];
+        int nv;
+        for (int q = 1; q < nd->n_data_inputs; q++)
+            if (!ek_const_ints(g, in_node(g, i, q), v, G_MAX_RANK, &nv))
+                return "bounds that are not constants";
+        if (!strcmp(nd->op, "StridedSlice")) {
+            const struct g_attr *el = g_node_attr(nd, "ellipsis_mask"), *na = g_node_attr(nd, "new_axis_mask");
+            if ((el && el->i) || (na && na->i))
+                return "an ellipsis or new-axis mask";
+            if (ek_const_ints(g, in_node(g, i, 3), v, G_MAX_RANK, &nv))
+                for (int q = 0; q < nv; q++)
+                    if (v[q] <= 0)
+                        return "a stride that is not positive";
+        }
         return NULL;
     }
     case EO_CAST: {

@@ -567,6 +567,47 @@ static void test_embedded_too_big(void **state)
     assert_int_equal(access(dir, F_OK), -1);
 }
 
+#define I32C(name, n, vals) \
+    "node { name: \"" name "\" op: \"Const\" attr { key: \"dtype\" value { type: DT_INT32 } } " \
+    "attr { key: \"value\" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: " n " } } " vals " } } } }\n"
+
+/* x[:, 1, :] (StridedSlice with shrink_axis_mask) and Slice x[0:1, 1:3, 2:] as
+ * reorders of strided views. */
+static void test_embedded_slices(void **state)
+{
+    (void)state;
+    char model[PATH_MAX], dir[PATH_MAX];
+    path_in(model, sizeof model, "slice.pbtxt");
+    path_in(dir, sizeof dir, "slice-run");
+    write_text(model,
+               PH("x", "dim { size: 2 } dim { size: 5 } dim { size: 8 }")
+               I32C("b", "3", "int_val: 0 int_val: 1 int_val: 0")
+               I32C("e", "3", "int_val: 0 int_val: 2 int_val: 0")
+               I32C("s", "3", "int_val: 1 int_val: 1 int_val: 1")
+               "node { name: \"ss\" op: \"StridedSlice\" input: \"x\" input: \"b\" input: \"e\" input: \"s\" "
+               "attr { key: \"T\" value { type: DT_FLOAT } } attr { key: \"Index\" value { type: DT_INT32 } } "
+               "attr { key: \"begin_mask\" value { i: 5 } } attr { key: \"end_mask\" value { i: 5 } } "
+               "attr { key: \"shrink_axis_mask\" value { i: 2 } } }\n"
+               "node { name: \"r1\" op: \"Relu\" input: \"ss\" attr { key: \"T\" value { type: DT_FLOAT } } }\n"
+               I32C("b2", "3", "int_val: 0 int_val: 1 int_val: 2")
+               I32C("z2", "3", "int_val: 1 int_val: 2 int_val: -1")
+               "node { name: \"sl\" op: \"Slice\" input: \"x\" input: \"b2\" input: \"z2\" "
+               "attr { key: \"T\" value { type: DT_FLOAT } } attr { key: \"Index\" value { type: DT_INT32 } } }\n"
+               "node { name: \"r2\" op: \"Relu\" input: \"sl\" attr { key: \"T\" value { type: DT_FLOAT } } }\n");
+    struct runres r;
+    enum status st = run_model(model, dir, 0, false, true, &r, NULL, 0);
+    if (st != ST_OK)
+        fail_msg("%s", r.msg);
+    assert_true(r.truth_ok);
+    assert_int_equal(r.truth_rows, r.exec_lines);
+    char p[PATH_MAX + 16];
+    snprintf(p, sizeof p, "%s/verbose.log", dir);
+    char *v = slurp(p);
+    assert_non_null(strstr(v, ",2x1x8,"));   /* x[:, 1, :] */
+    assert_non_null(strstr(v, ",1x2x6,"));   /* x[0:1, 1:3, 2:] */
+    free(v);
+}
+
 /* A TF2 SavedModel: function bodies inlined by the loader, outputs through the
  * call nodes, weights in variables (seeded values). From the shared corpus. */
 static void test_embedded_savedmodel(void **state)
@@ -605,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_embedded_pad_addn),
         cmocka_unit_test(test_embedded_too_big),
         cmocka_unit_test(test_embedded_savedmodel),
+        cmocka_unit_test(test_embedded_slices),
     };
     return cmocka_run_group_tests_name("runner", tests, setup, teardown);
 }
