@@ -175,8 +175,46 @@ int64_t ek_elems(int rank, const int64_t *dims);
 const char *ek_dt_name(dnnl_data_type_t dt);
 void ek_dims_str(int rank, const int64_t *dims, char *buf, size_t size);
 
-/* embedded_ops.c: builds the steps of one compute node. */
+/* embedded_ops*.c: builds the steps of one compute node. */
 enum status ek_build_node(struct ek_ex *x, int node);
+
+static inline dnnl_data_type_t ek_cdt(const struct ek_ex *x, int node)
+{
+    return x->p->n[node].bf16 ? dnnl_bf16 : dnnl_f32;
+}
+static inline const struct g_node *ek_gn(const struct ek_ex *x, int node)
+{
+    return &x->g->nodes[node];
+}
+/* shared by the builders (embedded_ops.c) */
+dnnl_primitive_attr_t ek_make_attr(const struct ek_node *n);
+void ek_md_str(const dnnl_memory_desc_t *md, char *buf, size_t size);
+/* "src 1x16x28x28 f32, wei ..." into x->what, for oneDNN failure messages */
+void ek_describe(struct ek_ex *x, const char *const *names, const dnnl_memory_desc_t *const *mds,
+                 int n);
+/* The weights memory for prim: the user memory, or a one-time reorder
+ * (truth role reorder_wei) into the layout prim wants. NULL on failure. */
+dnnl_memory_t ek_weights_for(struct ek_ex *x, int node, dnnl_primitive_t prim,
+                             const dnnl_memory_desc_t *user_md, void *user_buf);
+void ek_same_pad(int64_t in, int64_t k, int64_t s, int64_t d, int64_t out, int64_t *l, int64_t *r);
+void ek_act_md(dnnl_memory_desc_t *md, const int64_t *tf, bool nchw, dnnl_data_type_t dt);
+/* the builders */
+enum status ek_build_conv(struct ek_ex *x, int i);
+enum status ek_build_matmul(struct ek_ex *x, int i);
+enum status ek_build_eltwise(struct ek_ex *x, int i, int src_node_input, int alg, float al,
+                             float be);
+int ek_eltwise_alg(const struct g_node *nd, float *al, float *be);
+enum status ek_build_softmax(struct ek_ex *x, int i);
+enum status ek_build_pool(struct ek_ex *x, int i);
+enum status ek_build_bnorm(struct ek_ex *x, int i);
+enum status ek_build_binary(struct ek_ex *x, int i);
+enum status ek_build_reduce(struct ek_ex *x, int i);
+enum status ek_build_concat(struct ek_ex *x, int i);
+enum status ek_build_transpose(struct ek_ex *x, int i);
+enum status ek_build_cast(struct ek_ex *x, int i);
+enum status ek_build_pad(struct ek_ex *x, int i);
+enum status ek_build_addn(struct ek_ex *x, int i);
+enum status ek_build_slice(struct ek_ex *x, int i);
 
 /* Constant helpers shared by both phases. */
 /* Follows Identity/ReadVariableOp chains to a Const or a variable, -1. */
