@@ -36,6 +36,11 @@ struct textpb_result {
 enum status textpb_parse(const ProtobufCMessageDescriptor *desc, const char *text, size_t len,
                          const char *file, struct textpb_result *out, struct err *e);
 
+/* Size of one element of a repeated field of type t in protobuf-c's memory
+ * layout (4 for enums, sizeof(protobuf_c_boolean) for bools, a pointer for
+ * strings and messages, ProtobufCBinaryData for bytes). */
+size_t textpb_elem_size(ProtobufCType t);
+
 /* Writes msg in text format (2-space indent, fields in number order, bytes
  * octal-escaped as TensorFlow writes them) into b. */
 void textpb_write(const ProtobufCMessage *msg, struct abuf *b);
