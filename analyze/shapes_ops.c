@@ -2,8 +2,8 @@
  * Placeholder/Const, convolutions and pools (NHWC/NCHW, SAME/VALID/EXPLICIT,
  * strides, dilations), MatMul/BatchMatMul/Einsum, broadcasting element-wise
  * ops, reductions, Reshape/Transpose/Concat/Pack/Squeeze/ExpandDims/Pad/
- * StridedSlice/Slice/Tile/Split/Gather, FusedBatchNorm, and the folding of
- * small integer values (Shape -> StridedSlice -> Pack -> Reshape chains).
+ * StridedSlice/Slice/Tile/Split/Gather, FusedBatchNorm. Value folding,
+ * StridedSlice masks and Einsum equations are in shapes_fold.c.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -11,58 +11,6 @@
 
 #include "analyze/graph_int.h"
 #include "analyze/shapes_int.h"
-
-/* ---- attribute helpers --------------------------------------------------------- */
-
-static int64_t attr_i(const struct g_node *n, const char *name, int64_t def)
-{
-    const struct g_attr *a = g_node_attr(n, name);
-    return a && a->kind == G_ATTR_I ? a->i : def;
-}
-
-static bool attr_b(const struct g_node *n, const char *name)
-{
-    const struct g_attr *a = g_node_attr(n, name);
-    return a && a->kind == G_ATTR_B && a->b;
-}
-
-static const char *attr_s(const struct g_node *n, const char *name, const char *def)
-{
-    const struct g_attr *a = g_node_attr(n, name);
-    return a && a->kind == G_ATTR_S ? a->s : def;
-}
-
-static int attr_type(const struct g_node *n, const char *name, int def)
-{
-    const struct g_attr *a = g_node_attr(n, name);
-    return a && a->kind == G_ATTR_TYPE ? a->type : def;
-}
-
-static int attr_list_i(const struct g_node *n, const char *name, const int64_t **out)
-{
-    const struct g_attr *a = g_node_attr(n, name);
-    if (!a || a->kind != G_ATTR_LIST || !a->list_i)
-        return 0;
-    *out = a->list_i;
-    return a->n_list;
-}
-
-static int attr_list_type(const struct g_node *n, const char *name, const int **out)
-{
-    const struct g_attr *a = g_node_attr(n, name);
-    if (!a || a->kind != G_ATTR_LIST || !a->list_type)
-        return 0;
-    *out = a->list_type;
-    return a->n_list;
-}
-
-static bool op_in(const char *op, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(op, *list))
-            return true;
-    return false;
-}
 
 /* ---- op classes ------------------------------------------------------------------ */
 
@@ -101,7 +49,7 @@ static const char *const no_output_ops[] = {
  * "_MklNativeConv2DWithBias", "_FusedConv2D", "_MklFusedMatMul",
  * "_MklNativeFusedBatchNormV3", "_MklMatMul"... Shapes and dtypes follow the
  * base op, so rules are looked up under it. */
-static const char *base_op(const char *op, char *buf, size_t size)
+const char *si_base_op(const char *op, char *buf, size_t size)
 {
     if (op[0] != '_')
         return op;
@@ -152,25 +100,25 @@ static bool is_fbn(const char *op)
 int si_num_outputs(const struct g_node *n)
 {
     char opbuf[64];
-    const char *op = base_op(n->op, opbuf, sizeof opbuf);
+    const char *op = si_base_op(n->op, opbuf, sizeof opbuf);
     const int *types;
     if (op_is(op, SET_NOOUT))
         return 0;
     if (is_fbn(op))
         return !strcmp(op, "FusedBatchNorm") || !strcmp(op, "FusedBatchNormV2") ? 5 : 6;
     if (!strcmp(op, "Split") || !strcmp(op, "SplitV"))
-        return (int)attr_i(n, "num_split", 1);
+        return (int)si_attr_i(n, "num_split", 1);
     if (!strcmp(op, "Unpack"))
-        return (int)attr_i(n, "num", 1);
+        return (int)si_attr_i(n, "num", 1);
     if (!strcmp(op, "IdentityN"))
-        return attr_list_type(n, "T", &types);
+        return si_attr_list_type(n, "T", &types);
     if (!strcmp(op, "StatefulPartitionedCall") || !strcmp(op, "PartitionedCall") ||
         !strcmp(op, "If") || !strcmp(op, "StatelessIf") || !strcmp(op, "Case"))
-        return attr_list_type(n, "Tout", &types);
+        return si_attr_list_type(n, "Tout", &types);
     if (!strcmp(op, "While") || !strcmp(op, "StatelessWhile"))
-        return attr_list_type(n, "T", &types);
+        return si_attr_list_type(n, "T", &types);
     if (!strcmp(op, "ShapeN"))
-        return (int)attr_i(n, "N", 1);
+        return (int)si_attr_i(n, "N", 1);
     if (!strcmp(op, "Switch") || !strcmp(op, "RefSwitch") || !strcmp(op, "Merge") ||
         !strcmp(op, "RefMerge") || !strcmp(op, "TopKV2") || !strcmp(op, "Unique"))
         return 2;
@@ -192,70 +140,6 @@ struct g_shape si_placeholder_shape(const graph *g, int node)
     if (a && a->kind == G_ATTR_LIST && a->list_shape && a->n_list > 0)
         s = a->list_shape[0];
     return s;
-}
-
-/* ---- shape helpers --------------------------------------------------------------- */
-
-static struct g_shape unknown(void)
-{
-    struct g_shape s;
-    memset(&s, 0, sizeof s);
-    s.rank = -1;
-    return s;
-}
-
-static struct g_shape with_rank(int r)
-{
-    struct g_shape s = unknown();
-    if (r >= 0 && r <= G_MAX_RANK) {
-        s.rank = r;
-        for (int i = 0; i < r; i++)
-            s.dim[i] = -1;
-    }
-    return s;
-}
-
-static struct g_shape broadcast(const struct g_shape *a, const struct g_shape *b)
-{
-    if (a->rank < 0 || b->rank < 0)
-        return unknown();
-    int r = a->rank > b->rank ? a->rank : b->rank;
-    struct g_shape s = with_rank(r);
-    for (int i = 0; i < r; i++) {
-        int ia = a->rank - r + i, ib = b->rank - r + i;
-        int64_t da = ia >= 0 ? a->dim[ia] : 1, db = ib >= 0 ? b->dim[ib] : 1;
-        if (da == 1)
-            s.dim[i] = db;
-        else if (db == 1)
-            s.dim[i] = da;
-        else if (da < 0)
-            s.dim[i] = db;
-        else if (db < 0)
-            s.dim[i] = da;
-        else
-            s.dim[i] = da == db ? da : -1;
-    }
-    return s;
-}
-
-/* Dimension arithmetic that never overflows: -1 (unknown) instead. */
-static int64_t dim_add(int64_t a, int64_t b)
-{
-    int64_t r;
-    return a < 0 || b < 0 || __builtin_add_overflow(a, b, &r) ? -1 : r;
-}
-
-static int64_t dim_mul(int64_t a, int64_t b)
-{
-    int64_t r;
-    return a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r) ? -1 : r;
-}
-
-static int norm_axis(int64_t axis, int rank)
-{
-    if (axis < 0)
-        axis += rank;
-    return axis < 0 || axis >= rank ? -1 : (int)axis;
 }
 
 static int64_t conv_out(int64_t in, int64_t k, int64_t s, int64_t d, const char *pad, int64_t pb,
@@ -291,15 +175,15 @@ static struct g_shape conv_like(const struct g_node *n, const struct g_shape *x,
                                 const int64_t *win, int64_t out_c)
 {
     if (x->rank != nsp + 2)
-        return x->rank < 0 ? with_rank(nsp + 2) : unknown();
-    const char *fmt = attr_s(n, "data_format", nsp == 3 ? "NDHWC" : "NHWC");
+        return x->rank < 0 ? si_with_rank(nsp + 2) : si_unknown();
+    const char *fmt = si_attr_s(n, "data_format", nsp == 3 ? "NDHWC" : "NHWC");
     int cpos, sp[3];
     layout(fmt, nsp, &cpos, sp);
     const int64_t *strides = NULL, *dil = NULL, *expl = NULL;
-    int ns = attr_list_i(n, "strides", &strides);
-    int nd = attr_list_i(n, "dilations", &dil);
-    int ne = attr_list_i(n, "explicit_paddings", &expl);
-    const char *pad = attr_s(n, "padding", "VALID");
+    int ns = si_attr_list_i(n, "strides", &strides);
+    int nd = si_attr_list_i(n, "dilations", &dil);
+    int ne = si_attr_list_i(n, "explicit_paddings", &expl);
+    const char *pad = si_attr_s(n, "padding", "VALID");
     struct g_shape s = *x;
     for (int i = 0; i < nsp; i++) {
         int p = sp[i];
@@ -313,264 +197,50 @@ static struct g_shape conv_like(const struct g_node *n, const struct g_shape *x,
     return s;
 }
 
-/* ---- value folding helpers --------------------------------------------------------- */
-
-static int64_t vbin(const char *op, int64_t a, int64_t b)
-{
-    if (a == SI_UNKNOWN || b == SI_UNKNOWN)
-        return SI_UNKNOWN;
-    if (!strcmp(op, "Mul"))
-    {
-        int64_t r;
-        return __builtin_mul_overflow(a, b, &r) ? SI_UNKNOWN : r;
-    }
-    if (!strcmp(op, "Add") || !strcmp(op, "AddV2"))
-    {
-        int64_t r;
-        return __builtin_add_overflow(a, b, &r) ? SI_UNKNOWN : r;
-    }
-    if (!strcmp(op, "Sub"))
-    {
-        int64_t r;
-        return __builtin_sub_overflow(a, b, &r) ? SI_UNKNOWN : r;
-    }
-    if (!strcmp(op, "FloorDiv") || !strcmp(op, "Div") || !strcmp(op, "RealDiv")) {
-        if (!b || (a == INT64_MIN && b == -1))
-            return SI_UNKNOWN;
-        int64_t q = a / b;
-        return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-    }
-    if (!strcmp(op, "Maximum"))
-        return a > b ? a : b;
-    if (!strcmp(op, "Minimum"))
-        return a < b ? a : b;
-    return SI_UNKNOWN;
-}
-
-static bool is_int(int dt)
-{
-    return dt == TF_DT_INT32 || dt == TF_DT_INT64 || dt == TF_DT_INT32 + 100 ||
-           dt == TF_DT_INT64 + 100;
-}
-
-/* ---- StridedSlice -------------------------------------------------------------------- */
-
-struct sspec {
-    int kind; /* 0 = slice, 1 = new axis, 2 = shrink, 3 = full */
-    int64_t b, e, s;
-    bool bm, em;
-    int dense;
-};
-
-/* Computes the output shape; when the input is 1-D fills sel/nsel with the
- * indices kept along dim 0 (for value folding), nsel = -1 if not computable. */
-static struct g_shape strided_slice(const struct g_node *n, const struct g_shape *x,
-                                    const int64_t *b, const int64_t *e, const int64_t *st, int k,
-                                    int64_t *sel, int *nsel)
-{
-    *nsel = -1;
-    if (x->rank < 0)
-        return unknown();
-    int64_t bm = attr_i(n, "begin_mask", 0), em = attr_i(n, "end_mask", 0);
-    int64_t elm = attr_i(n, "ellipsis_mask", 0), nam = attr_i(n, "new_axis_mask", 0);
-    int64_t sam = attr_i(n, "shrink_axis_mask", 0);
-    /* Dense spec, as TensorFlow's ValidateStridedSliceOp builds it. */
-    int sparse = k;
-    bool has_ell = false;
-    for (int i = 0; i < k; i++)
-        has_ell |= (elm >> i) & 1;
-    if (!has_ell) {
-        elm |= (int64_t)1 << k;
-        sparse++;
-    }
-    struct sspec spec[G_MAX_RANK * 2 + 2];
-    int nspec = 0, full = 0, rank = x->rank;
-    for (int i = 0; i < sparse && nspec < G_MAX_RANK * 2; i++) {
-        if ((elm >> i) & 1) {
-            int after = 0;
-            for (int j = i + 1; j < sparse; j++)
-                after += (nam >> j) & 1;
-            int next = rank - (sparse - i) + 1 + after;
-            if (next > rank)
-                next = rank;
-            for (; full < next && nspec < G_MAX_RANK * 2; full++)
-                spec[nspec++] = (struct sspec){3, 0, 0, 1, true, true, full};
-        } else if ((nam >> i) & 1) {
-            spec[nspec++] = (struct sspec){1, 0, 0, 1, false, false, -1};
-        } else {
-            if (full >= rank)
-                return unknown();
-            int kind = ((sam >> i) & 1) ? 2 : 0;
-            spec[nspec++] = (struct sspec){kind, b[i], e[i], st[i], (bm >> i) & 1, (em >> i) & 1, full};
-            full++;
-        }
-    }
-    struct g_shape s = with_rank(0);
-    for (int i = 0; i < nspec; i++) {
-        if (spec[i].kind == 1) {
-            if (s.rank >= G_MAX_RANK)
-                return unknown();
-            s.dim[s.rank++] = 1;
-            continue;
-        }
-        int64_t dim = x->dim[spec[i].dense];
-        int64_t size;
-        int64_t lo = 0, step = spec[i].s;
-        if (step == 0)
-            return unknown();
-        if (spec[i].kind == 3) {
-            size = dim;
-            lo = 0;
-            step = 1;
-        } else if (spec[i].kind == 2) {
-            size = 1;
-            lo = spec[i].b;
-            if (lo < 0 && dim >= 0)
-                lo += dim;
-        } else if (dim < 0) {
-            size = -1;
-        } else if (step > 0) {
-            int64_t bb = spec[i].bm ? 0 : (spec[i].b < 0 ? spec[i].b + dim : spec[i].b);
-            int64_t ee = spec[i].em ? dim : (spec[i].e < 0 ? spec[i].e + dim : spec[i].e);
-            bb = bb < 0 ? 0 : bb > dim ? dim : bb;
-            ee = ee < 0 ? 0 : ee > dim ? dim : ee;
-            size = ee > bb ? (ee - bb - 1) / step + 1 : 0;
-            lo = bb;
-        } else {
-            int64_t bb = spec[i].bm ? dim - 1 : (spec[i].b < 0 ? spec[i].b + dim : spec[i].b);
-            int64_t ee = spec[i].em ? -1 : (spec[i].e < 0 ? spec[i].e + dim : spec[i].e);
-            bb = bb < -1 ? -1 : bb > dim - 1 ? dim - 1 : bb;
-            ee = ee < -1 ? -1 : ee > dim - 1 ? dim - 1 : ee;
-            size = bb > ee && step != INT64_MIN ? (bb - ee - 1) / (-step) + 1 : 0;
-            lo = bb;
-        }
-        if (spec[i].dense == 0 && x->rank == 1 && size >= 0 && size <= SI_MAX_VALS && lo >= 0) {
-            *nsel = (int)size;
-            for (int j = 0; j < size; j++)
-                sel[j] = lo + j * step;
-        }
-        if (spec[i].kind == 2)
-            continue;
-        if (s.rank >= G_MAX_RANK)
-            return unknown();
-        s.dim[s.rank++] = size;
-    }
-    return s;
-}
-
-/* ---- Einsum ------------------------------------------------------------------------ */
-
-static struct g_shape einsum(const struct sictx *c, const struct g_node *n)
-{
-    const char *eq = attr_s(n, "equation", "");
-    char buf[128];
-    string_copy(buf, eq);
-    char *arrow = strstr(buf, "->");
-    if (!arrow)
-        return unknown();
-    *arrow = 0;
-    const char *rhs = arrow + 2;
-    int64_t size[128];
-    for (int i = 0; i < 128; i++)
-        size[i] = -2;
-    struct g_shape ell = with_rank(0);
-    bool have_ell = false;
-    char *save = NULL;
-    int idx = 0;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), idx++) {
-        const struct g_shape *x = si_in_shape(c, n, idx);
-        if (x->rank < 0)
-            continue;
-        int letters = 0;
-        for (const char *p = t; *p; p++)
-            letters += (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
-        int ne = x->rank - letters;
-        int d = 0;
-        for (const char *p = t; *p; p++) {
-            if (*p == '.') {
-                if (!strncmp(p, "...", 3)) {
-                    struct g_shape e = with_rank(ne > 0 ? ne : 0);
-                    for (int k = 0; k < e.rank; k++)
-                        e.dim[k] = x->dim[d + k];
-                    ell = have_ell ? broadcast(&ell, &e) : e;
-                    have_ell = true;
-                    d += e.rank;
-                    p += 2;
-                }
-                continue;
-            }
-            if (d >= x->rank)
-                break;
-            unsigned char ch = (unsigned char)*p;
-            if (ch < 128 && (size[ch] < 0 || (size[ch] == 1 && x->dim[d] >= 0)))
-                size[ch] = x->dim[d];
-            d++;
-        }
-    }
-    struct g_shape s = with_rank(0);
-    for (const char *p = rhs; *p; p++) {
-        if (*p == '.') {
-            if (!strncmp(p, "...", 3)) {
-                if (ell.rank < 0)
-                    return unknown();
-                for (int k = 0; k < ell.rank && s.rank < G_MAX_RANK; k++)
-                    s.dim[s.rank++] = ell.dim[k];
-                p += 2;
-            }
-            continue;
-        }
-        if (s.rank >= G_MAX_RANK)
-            return unknown();
-        unsigned char ch = (unsigned char)*p;
-        s.dim[s.rank++] = ch < 128 && size[ch] >= -1 ? size[ch] : -1;
-    }
-    return s;
-}
-
 /* ---- dtypes ------------------------------------------------------------------------ */
 
 static void infer_dtypes(struct sictx *c, struct g_node *n)
 {
     char opbuf[64];
-    const char *op = base_op(n->op, opbuf, sizeof opbuf);
+    const char *op = si_base_op(n->op, opbuf, sizeof opbuf);
     int no = n->n_outputs;
     if (!no)
         return;
     const int *types;
     int nt;
-    int t = attr_type(n, "T", TF_DT_INVALID);
+    int t = si_attr_type(n, "T", TF_DT_INVALID);
     int dt = t;
     if (!strcmp(op, "Const") || !strcmp(op, "Placeholder") || !strcmp(op, "PlaceholderWithDefault") ||
         !strcmp(op, "ReadVariableOp") || !strcmp(op, "TensorArrayReadV3") ||
         !strcmp(op, "TensorArrayGatherV3") || !strcmp(op, "ResourceGather"))
-        dt = attr_type(n, "dtype", dt);
+        dt = si_attr_type(n, "dtype", dt);
     else if (!strcmp(op, "VariableV2") || !strcmp(op, "Variable"))
-        dt = attr_type(n, "dtype", TF_DT_INVALID) + 100;
+        dt = si_attr_type(n, "dtype", TF_DT_INVALID) + 100;
     else if (!strcmp(op, "VarHandleOp"))
         dt = TF_DT_RESOURCE;
     else if (!strcmp(op, "Cast"))
-        dt = attr_type(n, "DstT", dt);
+        dt = si_attr_type(n, "DstT", dt);
     else if (!strcmp(op, "Shape") || !strcmp(op, "ShapeN") || !strcmp(op, "Size"))
-        dt = attr_type(n, "out_type", TF_DT_INT32);
+        dt = si_attr_type(n, "out_type", TF_DT_INT32);
     else if (!strcmp(op, "Rank"))
         dt = TF_DT_INT32;
     else if (!strcmp(op, "ArgMax") || !strcmp(op, "ArgMin"))
-        dt = attr_type(n, "output_type", TF_DT_INT64);
+        dt = si_attr_type(n, "output_type", TF_DT_INT64);
     else if (op_is(op, SET_BOOL))
         dt = TF_DT_BOOL;
     else if (!strcmp(op, "Range"))
-        dt = attr_type(n, "Tidx", TF_DT_INT32);
+        dt = si_attr_type(n, "Tidx", TF_DT_INT32);
     else if (!strcmp(op, "Fill"))
-        dt = attr_type(n, "T", si_in_dtype(c, n, 1));
-    if ((nt = attr_list_type(n, "Tout", &types)) > 0 ||
+        dt = si_attr_type(n, "T", si_in_dtype(c, n, 1));
+    if ((nt = si_attr_list_type(n, "Tout", &types)) > 0 ||
         ((!strcmp(op, "IdentityN") || !strcmp(op, "While") || !strcmp(op, "StatelessWhile")) &&
-         (nt = attr_list_type(n, "T", &types)) > 0)) {
+         (nt = si_attr_list_type(n, "T", &types)) > 0)) {
         for (int k = 0; k < no && k < nt; k++)
             n->out_dtype[k] = types[k];
         return;
     }
     if (dt == TF_DT_INVALID)
-        dt = attr_type(n, "dtype", TF_DT_INVALID);
+        dt = si_attr_type(n, "dtype", TF_DT_INVALID);
     if (dt == TF_DT_INVALID && n->n_data_inputs > 0)
         dt = si_in_dtype(c, n, 0);
     if (!strcmp(op, "Merge") || !strcmp(op, "RefMerge")) {
@@ -580,7 +250,7 @@ static void infer_dtypes(struct sictx *c, struct g_node *n)
     for (int k = 0; k < no; k++)
         n->out_dtype[k] = dt;
     if (is_fbn(op) && no > 1) {
-        int u = attr_type(n, "U", t);
+        int u = si_attr_type(n, "U", t);
         for (int k = 1; k < no; k++)
             n->out_dtype[k] = u;
     } else if ((!strcmp(op, "Merge") || !strcmp(op, "RefMerge")) && no > 1) {
@@ -588,7 +258,7 @@ static void infer_dtypes(struct sictx *c, struct g_node *n)
     } else if (!strcmp(op, "TopKV2") && no > 1) {
         n->out_dtype[1] = TF_DT_INT32;
     } else if (!strcmp(op, "Unique") && no > 1) {
-        n->out_dtype[1] = attr_type(n, "out_idx", TF_DT_INT32);
+        n->out_dtype[1] = si_attr_type(n, "out_idx", TF_DT_INT32);
     }
 }
 
@@ -600,117 +270,12 @@ static void set0(struct g_node *n, struct g_shape s)
         n->out_shape[0] = s;
 }
 
-static void fold_values(struct sictx *c, int id)
-{
-    struct g_node *n = &c->g->nodes[id];
-    char opbuf[64];
-    const char *op = base_op(n->op, opbuf, sizeof opbuf);
-    const int64_t *a, *b;
-    int na, nb;
-    int64_t out[SI_MAX_VALS];
-    if (!n->n_outputs || !is_int(n->out_dtype[0]))
-        return; /* only small integer tensors are folded */
-    if (!strcmp(op, "Const")) {
-        const struct g_attr *v = g_node_attr(n, "value");
-        if (v && v->kind == G_ATTR_TENSOR && is_int(v->tensor->dtype) && v->tensor->vals &&
-            v->tensor->n_vals <= SI_MAX_VALS) {
-            for (int i = 0; i < v->tensor->n_vals; i++) {
-                double d = v->tensor->vals[i];
-                /* vals are doubles: beyond +-2^62 the exact integer is lost */
-                out[i] = d > 4.6e18 || d < -4.6e18 || d != d ? SI_UNKNOWN : (int64_t)d;
-            }
-            si_set_value(c, id, out, v->tensor->n_vals);
-        }
-        return;
-    }
-    if (!strcmp(op, "Shape") && n->n_outputs) {
-        const struct g_shape *x = si_in_shape(c, n, 0);
-        if (x->rank >= 0) {
-            for (int i = 0; i < x->rank; i++)
-                out[i] = x->dim[i] >= 0 ? x->dim[i] : SI_UNKNOWN;
-            si_set_value(c, id, out, x->rank);
-        }
-        return;
-    }
-    if (!strcmp(op, "Size") || !strcmp(op, "Rank")) {
-        const struct g_shape *x = si_in_shape(c, n, 0);
-        int64_t v = !strcmp(op, "Rank") ? (x->rank >= 0 ? x->rank : SI_UNKNOWN) : g_shape_elems(x);
-        if (v < 0)
-            v = SI_UNKNOWN;
-        if (v != SI_UNKNOWN)
-            si_set_value(c, id, &v, 1);
-        return;
-    }
-    if (!strcmp(op, "Identity") || !strcmp(op, "Cast") || !strcmp(op, "StopGradient") ||
-        !strcmp(op, "Reshape") || !strcmp(op, "Squeeze") || !strcmp(op, "ExpandDims")) {
-        if (si_in_value(c, n, 0, &a, &na))
-            si_set_value(c, id, a, na);
-        return;
-    }
-    if (!strcmp(op, "Pack")) {
-        int k = 0;
-        for (; k < n->n_data_inputs && k < SI_MAX_VALS; k++) {
-            if (!si_in_value(c, n, k, &a, &na) || na != 1 || si_in_shape(c, n, k)->rank > 0)
-                break;
-            out[k] = a[0];
-        }
-        if (k == n->n_data_inputs && attr_i(n, "axis", 0) == 0)
-            si_set_value(c, id, out, k);
-        return;
-    }
-    if (!strcmp(op, "ConcatV2")) {
-        int total = 0, k = 0;
-        for (; k < n->n_data_inputs - 1; k++) {
-            if (!si_in_value(c, n, k, &a, &na) || total + na > SI_MAX_VALS)
-                break;
-            memcpy(out + total, a, (size_t)na * sizeof *a);
-            total += na;
-        }
-        if (k == n->n_data_inputs - 1 && k > 0)
-            si_set_value(c, id, out, total);
-        return;
-    }
-    if (!strcmp(op, "Prod") || (!strcmp(op, "Sum") && !attr_b(n, "keep_dims"))) {
-        if (si_in_value(c, n, 0, &a, &na) && si_in_shape(c, n, 0)->rank == 1) {
-            int64_t v = !strcmp(op, "Prod") ? 1 : 0;
-            for (int i = 0; i < na; i++)
-                v = a[i] == SI_UNKNOWN || v == SI_UNKNOWN ? SI_UNKNOWN
-                                                          : vbin(!strcmp(op, "Prod") ? "Mul" : "Add", v, a[i]);
-            if (v != SI_UNKNOWN)
-                si_set_value(c, id, &v, 1);
-        }
-        return;
-    }
-    static const char *const arith[] = {"Mul", "Add", "AddV2", "Sub", "FloorDiv", "Div",
-                                        "RealDiv", "Maximum", "Minimum", NULL};
-    if (op_in(op, arith)) {
-        if (si_in_value(c, n, 0, &a, &na) && si_in_value(c, n, 1, &b, &nb) &&
-            (na == nb || na == 1 || nb == 1)) {
-            int m = na > nb ? na : nb;
-            for (int i = 0; i < m; i++)
-                out[i] = vbin(op, a[na == 1 ? 0 : i], b[nb == 1 ? 0 : i]);
-            si_set_value(c, id, out, m);
-        }
-        return;
-    }
-    if (!strcmp(op, "GatherV2") || !strcmp(op, "Gather")) {
-        if (si_in_value(c, n, 0, &a, &na) && si_in_value(c, n, 1, &b, &nb)) {
-            for (int i = 0; i < nb; i++) {
-                if (b[i] < 0 || b[i] >= na)
-                    return;
-                out[i] = a[b[i]];
-            }
-            si_set_value(c, id, out, nb);
-        }
-    }
-}
-
 void si_infer_node(struct sictx *c, int id)
 {
     graph *g = c->g;
     struct g_node *n = &g->nodes[id];
     char opbuf[64];
-    const char *op = base_op(n->op, opbuf, sizeof opbuf);
+    const char *op = si_base_op(n->op, opbuf, sizeof opbuf);
     infer_dtypes(c, n);
     if (!n->n_outputs)
         return;
@@ -732,7 +297,7 @@ void si_infer_node(struct sictx *c, int id)
     } else if (!strcmp(op, "VariableV2") || !strcmp(op, "Variable") || !strcmp(op, "VarHandleOp")) {
         const struct g_attr *a = g_node_attr(n, "shape");
         if (!strcmp(op, "VarHandleOp"))
-            set0(n, with_rank(0));
+            set0(n, si_with_rank(0));
         else if (a && a->kind == G_ATTR_SHAPE)
             set0(n, a->shape);
     } else if (!strcmp(op, "ReadVariableOp") || !strcmp(op, "ResourceGather")) {
@@ -756,7 +321,7 @@ void si_infer_node(struct sictx *c, int id)
                 break;
             }
         if (n->n_outputs > 1)
-            n->out_shape[1] = with_rank(0);
+            n->out_shape[1] = si_with_rank(0);
     } else if (op_is(op, SET_UNARY)) {
         for (int k = 0; k < n->n_outputs; k++)
             n->out_shape[k] = *x; /* Switch: both ports */
@@ -767,18 +332,18 @@ void si_infer_node(struct sictx *c, int id)
         s = *x;
         for (int k = 1; k < n->n_data_inputs; k++) {
             const struct g_shape *y = si_in_shape(c, n, k);
-            s = broadcast(&s, y);
+            s = si_broadcast(&s, y);
         }
         set0(n, s);
     } else if (!strcmp(op, "Select")) {
         set0(n, *si_in_shape(c, n, 1));
     } else if (!strcmp(op, "MatMul") || !strcmp(op, "_FusedMatMul") || !strcmp(op, "_MklMatMul")) {
         const struct g_shape *y = si_in_shape(c, n, 1);
-        s = with_rank(2);
+        s = si_with_rank(2);
         if (x->rank == 2)
-            s.dim[0] = attr_b(n, "transpose_a") ? x->dim[1] : x->dim[0];
+            s.dim[0] = si_attr_b(n, "transpose_a") ? x->dim[1] : x->dim[0];
         if (y->rank == 2)
-            s.dim[1] = attr_b(n, "transpose_b") ? y->dim[0] : y->dim[1];
+            s.dim[1] = si_attr_b(n, "transpose_b") ? y->dim[0] : y->dim[1];
         set0(n, s);
     } else if (!strncmp(op, "BatchMatMul", 11) || !strcmp(op, "_MklBatchMatMulV2")) {
         const struct g_shape *y = si_in_shape(c, n, 1);
@@ -786,9 +351,9 @@ void si_infer_node(struct sictx *c, int id)
             struct g_shape bx = *x, by = *y;
             bx.rank -= 2;
             by.rank -= 2;
-            s = broadcast(&bx, &by);
+            s = si_broadcast(&bx, &by);
             if (s.rank >= 0 && s.rank + 2 <= G_MAX_RANK) {
-                bool ax = attr_b(n, "adj_x"), ay = attr_b(n, "adj_y");
+                bool ax = si_attr_b(n, "adj_x"), ay = si_attr_b(n, "adj_y");
                 s.dim[s.rank] = ax ? x->dim[x->rank - 1] : x->dim[x->rank - 2];
                 s.dim[s.rank + 1] = ay ? y->dim[y->rank - 2] : y->dim[y->rank - 1];
                 s.rank += 2;
@@ -796,7 +361,7 @@ void si_infer_node(struct sictx *c, int id)
             }
         }
     } else if (!strcmp(op, "Einsum")) {
-        set0(n, einsum(c, n));
+        set0(n, si_einsum(c, n));
     } else if (!strcmp(op, "Conv2D") || !strcmp(op, "_FusedConv2D") || !strcmp(op, "Conv3D") ||
                !strcmp(op, "DepthwiseConv2dNative") || !strcmp(op, "_FusedDepthwiseConv2dNative")) {
         int nsp = !strcmp(op, "Conv3D") ? 3 : 2;
@@ -807,34 +372,34 @@ void si_infer_node(struct sictx *c, int id)
                 win[i] = f->dim[i];
             oc = f->dim[nsp + 1];
             if (strstr(op, "Depthwise"))
-                oc = dim_mul(f->dim[2], f->dim[3]);
+                oc = si_dim_mul(f->dim[2], f->dim[3]);
         }
         set0(n, conv_like(n, x, nsp, win, oc));
     } else if (!strcmp(op, "MaxPool") || !strcmp(op, "AvgPool") || !strcmp(op, "MaxPool3D") ||
                !strcmp(op, "AvgPool3D") || !strcmp(op, "_MklMaxPool") || !strcmp(op, "_MklAvgPool")) {
         int nsp = strstr(op, "3D") ? 3 : 2;
         const int64_t *ks;
-        int nk = attr_list_i(n, "ksize", &ks);
+        int nk = si_attr_list_i(n, "ksize", &ks);
         int64_t win[3] = {-1, -1, -1};
         if (nk == nsp + 2) {
             int cpos, sp[3];
-            layout(attr_s(n, "data_format", nsp == 3 ? "NDHWC" : "NHWC"), nsp, &cpos, sp);
+            layout(si_attr_s(n, "data_format", nsp == 3 ? "NDHWC" : "NHWC"), nsp, &cpos, sp);
             for (int i = 0; i < nsp; i++)
                 win[i] = ks[sp[i]];
         }
         set0(n, conv_like(n, x, nsp, win, -2));
     } else if (is_fbn(op)) {
         set0(n, *x);
-        int cpos = x->rank == 4 && !strcmp(attr_s(n, "data_format", "NHWC"), "NCHW") ? 1 : 3;
+        int cpos = x->rank == 4 && !strcmp(si_attr_s(n, "data_format", "NHWC"), "NCHW") ? 1 : 3;
         for (int k = 1; k < n->n_outputs && k < 5; k++) {
-            s = with_rank(1);
+            s = si_with_rank(1);
             if (x->rank == 4)
                 s.dim[0] = x->dim[cpos];
             n->out_shape[k] = s;
         }
     } else if (!strcmp(op, "Reshape")) {
         if (si_in_value(c, n, 1, &v, &nv) && nv <= G_MAX_RANK) {
-            s = with_rank(nv);
+            s = si_with_rank(nv);
             int infer = -1;
             int64_t known = 1;
             bool all = true;
@@ -845,7 +410,7 @@ void si_infer_node(struct sictx *c, int id)
                     all = false;
                 else {
                     s.dim[i] = v[i];
-                    known = dim_mul(known, v[i]);
+                    known = si_dim_mul(known, v[i]);
                 }
             }
             int64_t total = g_shape_elems(x);
@@ -855,16 +420,16 @@ void si_infer_node(struct sictx *c, int id)
         } else {
             const struct g_shape *ts = si_in_shape(c, n, 1);
             if (ts->rank == 1 && ts->dim[0] >= 0)
-                set0(n, with_rank((int)ts->dim[0]));
+                set0(n, si_with_rank((int)ts->dim[0]));
         }
     } else if (!strcmp(op, "Transpose")) {
         if (x->rank >= 0 && si_in_value(c, n, 1, &v, &nv) && nv == x->rank) {
-            s = with_rank(nv);
+            s = si_with_rank(nv);
             for (int i = 0; i < nv; i++)
                 s.dim[i] = v[i] >= 0 && v[i] < nv ? x->dim[v[i]] : -1;
             set0(n, s);
         } else if (x->rank >= 0) {
-            set0(n, with_rank(x->rank));
+            set0(n, si_with_rank(x->rank));
         }
     } else if (!strcmp(op, "ConcatV2") || !strcmp(op, "Concat")) {
         bool v2 = !strcmp(op, "ConcatV2");
@@ -875,8 +440,8 @@ void si_infer_node(struct sictx *c, int id)
         for (int k = first; k <= last && rank < 0; k++)
             rank = si_in_shape(c, n, k)->rank;
         if (rank >= 0 && si_in_value(c, n, axk, &v, &nv) && nv == 1) {
-            int ax = norm_axis(v[0], rank);
-            s = with_rank(rank);
+            int ax = si_norm_axis(v[0], rank);
+            s = si_with_rank(rank);
             int64_t sum = 0;
             for (int k = first; k <= last; k++) {
                 const struct g_shape *y = si_in_shape(c, n, k);
@@ -888,27 +453,27 @@ void si_infer_node(struct sictx *c, int id)
                     if (i != ax && s.dim[i] < 0)
                         s.dim[i] = y->dim[i];
                 if (ax >= 0)
-                    sum = dim_add(sum, y->dim[ax]);
+                    sum = si_dim_add(sum, y->dim[ax]);
             }
             if (ax >= 0)
                 s.dim[ax] = sum;
             set0(n, s);
         } else if (rank >= 0) {
             (void)f;
-            set0(n, with_rank(rank));
+            set0(n, si_with_rank(rank));
         }
     } else if (!strcmp(op, "Pack")) {
         int r = -1;
-        struct g_shape in = unknown();
+        struct g_shape in = si_unknown();
         for (int k = 0; k < n->n_data_inputs && r < 0; k++)
             if (si_in_shape(c, n, k)->rank >= 0) {
                 in = *si_in_shape(c, n, k);
                 r = in.rank;
             }
         if (r >= 0 && r + 1 <= G_MAX_RANK) {
-            int ax = norm_axis(attr_i(n, "axis", 0), r + 1);
+            int ax = si_norm_axis(si_attr_i(n, "axis", 0), r + 1);
             if (ax >= 0) {
-                s = with_rank(r + 1);
+                s = si_with_rank(r + 1);
                 for (int i = 0, j = 0; i < r + 1; i++)
                     s.dim[i] = i == ax ? (int64_t)n->n_data_inputs : in.dim[j++];
                 set0(n, s);
@@ -916,8 +481,8 @@ void si_infer_node(struct sictx *c, int id)
         }
     } else if (!strcmp(op, "Unpack")) {
         if (x->rank >= 1) {
-            int ax = norm_axis(attr_i(n, "axis", 0), x->rank);
-            s = with_rank(x->rank - 1);
+            int ax = si_norm_axis(si_attr_i(n, "axis", 0), x->rank);
+            s = si_with_rank(x->rank - 1);
             for (int i = 0, j = 0; i < x->rank; i++)
                 if (i != ax)
                     s.dim[j++] = x->dim[i];
@@ -926,14 +491,14 @@ void si_infer_node(struct sictx *c, int id)
         }
     } else if (!strcmp(op, "Squeeze")) {
         const int64_t *sd;
-        int nsd = attr_list_i(n, "squeeze_dims", &sd);
+        int nsd = si_attr_list_i(n, "squeeze_dims", &sd);
         if (!nsd)
-            nsd = attr_list_i(n, "axis", &sd);
+            nsd = si_attr_list_i(n, "axis", &sd);
         if (x->rank >= 0) {
             bool drop[G_MAX_RANK] = {0};
             bool ok = true;
             for (int i = 0; i < nsd; i++) {
-                int a = norm_axis(sd[i], x->rank);
+                int a = si_norm_axis(sd[i], x->rank);
                 if (a >= 0)
                     drop[a] = true;
             }
@@ -943,7 +508,7 @@ void si_infer_node(struct sictx *c, int id)
                     ok &= x->dim[i] >= 0;
                 }
             if (ok) {
-                s = with_rank(0);
+                s = si_with_rank(0);
                 for (int i = 0; i < x->rank; i++)
                     if (!drop[i])
                         s.dim[s.rank++] = x->dim[i];
@@ -952,15 +517,15 @@ void si_infer_node(struct sictx *c, int id)
         }
     } else if (!strcmp(op, "ExpandDims")) {
         if (x->rank >= 0 && x->rank < G_MAX_RANK && si_in_value(c, n, 1, &v, &nv) && nv == 1) {
-            int ax = norm_axis(v[0], x->rank + 1);
+            int ax = si_norm_axis(v[0], x->rank + 1);
             if (ax >= 0) {
-                s = with_rank(x->rank + 1);
+                s = si_with_rank(x->rank + 1);
                 for (int i = 0, j = 0; i <= x->rank; i++)
                     s.dim[i] = i == ax ? 1 : x->dim[j++];
                 set0(n, s);
             }
         } else if (x->rank >= 0 && x->rank < G_MAX_RANK) {
-            set0(n, with_rank(x->rank + 1));
+            set0(n, si_with_rank(x->rank + 1));
         }
     } else if (!strcmp(op, "Pad") || !strcmp(op, "PadV2") || !strcmp(op, "MirrorPad")) {
         if (x->rank >= 0 && si_in_value(c, n, 1, &v, &nv) && nv == 2 * x->rank) {
@@ -968,24 +533,24 @@ void si_infer_node(struct sictx *c, int id)
             for (int i = 0; i < x->rank; i++)
                 s.dim[i] = x->dim[i] < 0 || v[2 * i] == SI_UNKNOWN || v[2 * i + 1] == SI_UNKNOWN
                                ? -1
-                               : dim_add(dim_add(x->dim[i], v[2 * i]), v[2 * i + 1]);
+                               : si_dim_add(si_dim_add(x->dim[i], v[2 * i]), v[2 * i + 1]);
             set0(n, s);
         } else if (x->rank >= 0) {
-            set0(n, with_rank(x->rank));
+            set0(n, si_with_rank(x->rank));
         }
     } else if (op_is(op, SET_REDUCE) || !strcmp(op, "ArgMax") || !strcmp(op, "ArgMin")) {
-        bool keep = attr_b(n, "keep_dims") && strncmp(op, "Arg", 3);
+        bool keep = si_attr_b(n, "keep_dims") && strncmp(op, "Arg", 3);
         if (x->rank >= 0 && si_in_value(c, n, 1, &v, &nv)) {
             bool red[G_MAX_RANK] = {0};
             for (int i = 0; i < nv; i++) {
-                int a = v[i] == SI_UNKNOWN ? -1 : norm_axis(v[i], x->rank);
+                int a = v[i] == SI_UNKNOWN ? -1 : si_norm_axis(v[i], x->rank);
                 if (a < 0) {
-                    set0(n, keep ? with_rank(x->rank) : unknown());
+                    set0(n, keep ? si_with_rank(x->rank) : si_unknown());
                     goto values;
                 }
                 red[a] = true;
             }
-            s = with_rank(0);
+            s = si_with_rank(0);
             for (int i = 0; i < x->rank; i++)
                 if (!red[i])
                     s.dim[s.rank++] = x->dim[i];
@@ -993,7 +558,7 @@ void si_infer_node(struct sictx *c, int id)
                     s.dim[s.rank++] = 1;
             set0(n, s);
         } else if (x->rank >= 0 && keep) {
-            set0(n, with_rank(x->rank));
+            set0(n, si_with_rank(x->rank));
         }
     } else if (!strcmp(op, "StridedSlice")) {
         const int64_t *b, *e, *st;
@@ -1006,7 +571,7 @@ void si_infer_node(struct sictx *c, int id)
             int64_t sel[SI_MAX_VALS];
             int nsel = -1;
             if (ok) {
-                s = strided_slice(n, x, b, e, st, nb, sel, &nsel);
+                s = si_strided_slice(n, x, b, e, st, nb, sel, &nsel);
                 set0(n, s);
                 const int64_t *xv;
                 int nxv;
@@ -1028,50 +593,50 @@ void si_infer_node(struct sictx *c, int id)
         int nb, ns;
         if (x->rank >= 0 && si_in_value(c, n, 1, &b, &nb) && si_in_value(c, n, 2, &sz, &ns) &&
             nb == x->rank && ns == x->rank) {
-            s = with_rank(x->rank);
+            s = si_with_rank(x->rank);
             for (int i = 0; i < x->rank; i++)
                 s.dim[i] = sz[i] == SI_UNKNOWN ? -1
                            : sz[i] == -1       ? (x->dim[i] >= 0 && b[i] >= 0 && b[i] <= x->dim[i] ? x->dim[i] - b[i] : -1)
                                                : sz[i];
             set0(n, s);
         } else if (x->rank >= 0) {
-            set0(n, with_rank(x->rank));
+            set0(n, si_with_rank(x->rank));
         }
     } else if (!strcmp(op, "Tile")) {
         if (x->rank >= 0 && si_in_value(c, n, 1, &v, &nv) && nv == x->rank) {
             s = *x;
             for (int i = 0; i < x->rank; i++)
-                s.dim[i] = v[i] == SI_UNKNOWN ? -1 : dim_mul(x->dim[i], v[i]);
+                s.dim[i] = v[i] == SI_UNKNOWN ? -1 : si_dim_mul(x->dim[i], v[i]);
             set0(n, s);
         } else if (x->rank >= 0) {
-            set0(n, with_rank(x->rank));
+            set0(n, si_with_rank(x->rank));
         }
     } else if (!strcmp(op, "Fill") || !strcmp(op, "Zeros") || !strcmp(op, "Empty")) {
         if (si_in_value(c, n, 0, &v, &nv) && nv <= G_MAX_RANK) {
-            s = with_rank(nv);
+            s = si_with_rank(nv);
             for (int i = 0; i < nv; i++)
                 s.dim[i] = v[i] == SI_UNKNOWN ? -1 : v[i];
             set0(n, s);
         }
     } else if (!strcmp(op, "Shape")) {
-        s = with_rank(1);
+        s = si_with_rank(1);
         s.dim[0] = x->rank;
-        set0(n, x->rank >= 0 ? s : with_rank(1));
+        set0(n, x->rank >= 0 ? s : si_with_rank(1));
     } else if (!strcmp(op, "ShapeN")) {
         for (int k = 0; k < n->n_outputs; k++) {
             const struct g_shape *y = si_in_shape(c, n, k);
-            s = with_rank(1);
+            s = si_with_rank(1);
             s.dim[0] = y->rank;
             n->out_shape[k] = s;
         }
     } else if (!strcmp(op, "Size") || !strcmp(op, "Rank")) {
-        set0(n, with_rank(0));
+        set0(n, si_with_rank(0));
     } else if (!strcmp(op, "Split") || !strcmp(op, "SplitV")) {
         bool sv = !strcmp(op, "SplitV");
         const struct g_shape *val = sv ? x : si_in_shape(c, n, 1);
         int axk = sv ? 2 : 0;
         if (val->rank >= 0 && si_in_value(c, n, axk, &v, &nv) && nv == 1) {
-            int ax = norm_axis(v[0], val->rank);
+            int ax = si_norm_axis(v[0], val->rank);
             const int64_t *sz = NULL;
             int nsz = 0;
             if (sv && !si_in_value(c, n, 1, &sz, &nsz))
@@ -1096,10 +661,10 @@ void si_infer_node(struct sictx *c, int id)
             have = true;
         }
         if (have && x->rank >= 1 && ix->rank >= 0 && x->rank - 1 + ix->rank <= G_MAX_RANK &&
-            attr_i(n, "batch_dims", 0) == 0) {
-            int ax = norm_axis(axv, x->rank);
+            si_attr_i(n, "batch_dims", 0) == 0) {
+            int ax = si_norm_axis(axv, x->rank);
             if (ax >= 0) {
-                s = with_rank(0);
+                s = si_with_rank(0);
                 for (int i = 0; i < ax; i++)
                     s.dim[s.rank++] = x->dim[i];
                 for (int i = 0; i < ix->rank; i++)
@@ -1112,7 +677,7 @@ void si_infer_node(struct sictx *c, int id)
     } else if (!strcmp(op, "Range")) {
         const int64_t *a, *b, *d;
         int na, nb, nd;
-        s = with_rank(1);
+        s = si_with_rank(1);
         if (si_in_value(c, n, 0, &a, &na) && si_in_value(c, n, 1, &b, &nb) &&
             si_in_value(c, n, 2, &d, &nd) && na == 1 && nb == 1 && nd == 1 && d[0] &&
             a[0] != SI_UNKNOWN && b[0] != SI_UNKNOWN && d[0] != SI_UNKNOWN) {
@@ -1124,29 +689,29 @@ void si_infer_node(struct sictx *c, int id)
         set0(n, s);
     } else if (!strcmp(op, "OneHot")) {
         if (x->rank >= 0 && x->rank < G_MAX_RANK && si_in_value(c, n, 1, &v, &nv) && nv == 1) {
-            int ax = (int)attr_i(n, "axis", -1);
+            int ax = (int)si_attr_i(n, "axis", -1);
             if (ax < 0)
                 ax = x->rank;
-            s = with_rank(x->rank + 1);
+            s = si_with_rank(x->rank + 1);
             for (int i = 0, j = 0; i <= x->rank; i++)
                 s.dim[i] = i == ax ? v[0] : x->dim[j++];
             set0(n, s);
         }
     } else if (!strcmp(op, "Conv2DBackpropInput") || !strcmp(op, "Conv3DBackpropInputV2")) {
         if (si_in_value(c, n, 0, &v, &nv) && nv <= G_MAX_RANK) {
-            s = with_rank(nv);
+            s = si_with_rank(nv);
             for (int i = 0; i < nv; i++)
                 s.dim[i] = v[i] == SI_UNKNOWN ? -1 : v[i];
             set0(n, s);
         }
     } else if (!strcmp(op, "BroadcastTo")) {
         if (si_in_value(c, n, 1, &v, &nv) && nv <= G_MAX_RANK) {
-            s = with_rank(nv);
+            s = si_with_rank(nv);
             for (int i = 0; i < nv; i++)
                 s.dim[i] = v[i] == SI_UNKNOWN ? -1 : v[i];
             set0(n, s);
         }
     }
 values:
-    fold_values(c, id);
+    si_fold_values(c, id);
 }
