@@ -229,13 +229,15 @@ static void set_field(struct rundir_meta *m, const char *key, const char *sval, 
     }
     if (!is_num)
         return;
-    if (!strcmp(key, "format_version")) m->format_version = (int)nval;
-    else if (!strcmp(key, "warmup")) m->warmup = (int)nval;
-    else if (!strcmp(key, "iters")) m->iters = (int)nval;
-    else if (!strcmp(key, "batch")) m->batch = (int)nval;
-    else if (!strcmp(key, "seed")) m->seed = (unsigned)nval;
+    /* hostile numbers: clamp before converting (no float-cast overflow) */
+    double c = nval != nval ? 0 : nval < -2147483647.0 ? -2147483647.0 : nval > 2147483647.0 ? 2147483647.0 : nval;
+    if (!strcmp(key, "format_version")) m->format_version = (int)c;
+    else if (!strcmp(key, "warmup")) m->warmup = (int)c;
+    else if (!strcmp(key, "iters")) m->iters = (int)c;
+    else if (!strcmp(key, "batch")) m->batch = (int)c;
+    else if (!strcmp(key, "seed")) m->seed = c < 0 ? 0 : (unsigned)c;
     else if (!strcmp(key, "timeout_s")) m->timeout_s = nval;
-    else if (!strcmp(key, "exit_code")) m->exit_code = (int)nval;
+    else if (!strcmp(key, "exit_code")) m->exit_code = (int)c;
 }
 
 enum status rundir_read_meta(const char *dir, struct rundir_meta *m, struct err *e)
@@ -262,14 +264,32 @@ enum status rundir_read_meta(const char *dir, struct rundir_meta *m, struct err 
                        "%s is not a run directory: %s is missing or unreadable (%s); "
                        "runs are made by `ampscope run` or `ampscope analyze`",
                        dir, RUNDIR_META, e2.msg);
+    enum status st = rundir_parse_meta(data, len, path, m, e);
+    free(data);
+    if (st == ST_EUNSUPPORTED)
+        return err_set(e, ST_EUNSUPPORTED,
+                       "%s was written by a newer ampscope (%s, run directory format %d; this is "
+                       "ampscope %s, which reads format %d): upgrade ampscope to open it",
+                       dir, m->ampscope_version[0] ? m->ampscope_version : "unknown version",
+                       m->format_version, AMPSCOPE_VERSION, RUNDIR_FORMAT_VERSION);
+    return st;
+}
+
+enum status rundir_parse_meta(const char *data, size_t len, const char *path,
+                              struct rundir_meta *m, struct err *e)
+{
+    rundir_meta_init(m);
+    m->format_version = 0;
+    m->status[0] = 0;
+    m->ampscope_version[0] = 0;
+    const char *dir = path ? path : "meta.json";
     struct jp p = {data, data + len, 0};
     jp_ws(&p);
     if (p.s >= p.end || *p.s != '{') {
-        free(data);
-        return err_at(e, ST_EPARSE, path, 1, 1,
+        return err_at(e, ST_EPARSE, dir, 1, 1,
                       "not a JSON object; the run directory's meta.json is damaged "
                       "(re-create it with `ampscope analyze MODEL --log %s/%s`)",
-                      dir, RUNDIR_VERBOSE);
+                      "RUN_DIR", RUNDIR_VERBOSE);
     }
     p.s++;
     bool any = false, complete = false;
@@ -305,11 +325,16 @@ enum status rundir_read_meta(const char *dir, struct rundir_meta *m, struct err 
                 break;
             set_field(m, key, NULL, 0, false, v, true);
         } else if (*p.s == '-' || (*p.s >= '0' && *p.s <= '9')) {
-            char *endp;
-            double v = strtod(p.s, &endp);
-            if (endp == p.s)
+            char num[64], *endp;
+            size_t n = 0;
+            while (p.s + n < p.end && n + 1 < sizeof num && strchr("+-0123456789.eE", p.s[n]))
+                n++;
+            memcpy(num, p.s, n);
+            num[n] = 0;
+            double v = strtod(num, &endp);
+            if (endp == num)
                 break;
-            p.s = endp;
+            p.s += endp - num;
             set_field(m, key, NULL, v, true, false, false);
         } else if (!jp_skip(&p)) {
             break;
@@ -317,9 +342,8 @@ enum status rundir_read_meta(const char *dir, struct rundir_meta *m, struct err 
         any = true;
     }
     free(sval);
-    free(data);
     if (!any)
-        return err_at(e, ST_EPARSE, path, 1, 1,
+        return err_at(e, ST_EPARSE, dir, 1, 1,
                       "no fields could be read; meta.json is empty or damaged");
     if (m->format_version > RUNDIR_FORMAT_VERSION)
         return err_set(e, ST_EUNSUPPORTED,

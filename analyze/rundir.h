@@ -87,6 +87,10 @@ void rundir_meta_init(struct rundir_meta *m);
 /* Reads meta.json of dir. ST_ENOENT when dir is not a run directory,
  * ST_EUNSUPPORTED when it comes from a newer ampscope (message says which). */
 enum status rundir_read_meta(const char *dir, struct rundir_meta *m, struct err *e);
+/* Parses the text of a meta.json (data[0..len), need not be NUL-terminated);
+ * path is used in messages. Same results as rundir_read_meta. */
+enum status rundir_parse_meta(const char *data, size_t len, const char *path,
+                              struct rundir_meta *m, struct err *e);
 /* Writes meta.json atomically. */
 enum status rundir_write_meta(const char *dir, const struct rundir_meta *m, struct err *e);
 /* dir/name into buf. */
