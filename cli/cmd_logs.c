@@ -67,12 +67,13 @@ static int on_other(void *c, const char *line, size_t len, long line_no)
     return 0;
 }
 
-static bool progress_shown;
+static int progress_len; /* width of the progress line on stderr, 0 = none */
 
 static void progress(void *c, long long bytes)
 {
-    progress_shown = true;
-    fprintf(stderr, "\rreading %s: %lld MiB", (const char *)c, bytes >> 20);
+    int n = fprintf(stderr, "\rreading %s: %lld MiB", (const char *)c, bytes >> 20);
+    if (n - 1 > progress_len)
+        progress_len = n - 1;
 }
 
 static int read_one(vb_reader *r, const char *path, bool tty)
@@ -81,9 +82,9 @@ static int read_one(vb_reader *r, const char *path, bool tty)
     if (tty)
         vb_reader_set_progress(r, progress, (void *)path);
     enum status st = vb_read_path(r, path, &e);
-    if (progress_shown)
-        fprintf(stderr, "\r%*s\r", 60, "");
-    progress_shown = false;
+    if (progress_len)
+        fprintf(stderr, "\r%*s\r", progress_len, "");
+    progress_len = 0;
     if (st != ST_OK) {
         cli_error(&e);
         return CLI_USAGE;
