@@ -184,8 +184,9 @@ static enum status probe_one(const char *python, const char *driver, struct bk_t
     }
     json_str(out, "python_version", info->python_version, sizeof info->python_version);
     info->onednn = strstr(out, "\"onednn\": true") != NULL;
-    if (!json_str(out, "python", info->python, sizeof info->python))
-        string_copy(info->python, python);
+    /* run exactly what was given (a wrapper script, a venv's symlink), not
+     * the interpreter's resolved sys.executable */
+    string_copy(info->python, python);
     free(out);
     return ST_OK;
 }
