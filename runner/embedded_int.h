@@ -216,6 +216,16 @@ enum status ek_build_pad(struct ek_ex *x, int i);
 enum status ek_build_addn(struct ek_ex *x, int i);
 enum status ek_build_slice(struct ek_ex *x, int i);
 
+/* Graph helpers of the analysis shared by embedded_plan.c and embedded_fuse.c. */
+int ek_in_node(const graph *g, int node, int i);            /* data input i's node, -1 */
+int ek_sole_consumer(const graph *g, int node);             /* the only data consumer, -1 */
+bool ek_is_graph_output(const graph *g, int node);
+bool ek_const_scalar(const graph *g, int node, double *v);  /* a Const holding one value */
+int ek_eltwise_find(const struct g_node *nd, float *alpha, float *beta); /* dnnl alg, -1 */
+bool ek_match_gelu(const graph *g, int erf, int grp[5], int *h);
+bool ek_node_bf16(const struct ek_plan *p, int i);          /* painted bf16 and --amp on */
+void ek_plan_fusions(struct ek_plan *p);
+
 /* Constant helpers shared by both phases. */
 /* Follows Identity/ReadVariableOp chains to a Const or a variable, -1. */
 int ek_const_source(const graph *g, int node);

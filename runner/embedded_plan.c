@@ -98,7 +98,7 @@ bool ek_const_ints(const graph *g, int node, int64_t *out, int max, int *n)
     return true;
 }
 
-static bool const_scalar(const graph *g, int node, double *v)
+bool ek_const_scalar(const graph *g, int node, double *v)
 {
     int c = ek_const_source(g, node);
     if (c < 0)
@@ -115,7 +115,7 @@ static bool const_scalar(const graph *g, int node, double *v)
     return true;
 }
 
-static int in_node(const graph *g, int node, int i)
+int ek_in_node(const graph *g, int node, int i)
 {
     const struct g_node *nd = &g->nodes[node];
     return i < nd->n_data_inputs ? nd->inputs[i].node : -1;
@@ -131,7 +131,7 @@ static int n_consumers(const graph *g, int node)
     return c;
 }
 
-static int sole_consumer(const graph *g, int node)
+int ek_sole_consumer(const graph *g, int node)
 {
     int who = -1;
     for (int k = 0; k < g->nodes[node].n_outs; k++) {
@@ -145,7 +145,7 @@ static int sole_consumer(const graph *g, int node)
     return who;
 }
 
-static bool is_graph_output(const graph *g, int node)
+bool ek_is_graph_output(const graph *g, int node)
 {
     for (int i = 0; i < g->n_outputs; i++)
         if (g->outputs[i].node == node ||
@@ -212,7 +212,7 @@ static const struct {
     {"Round", dnnl_eltwise_round, 0, 0},
 };
 
-static int eltwise_find(const struct g_node *nd, float *alpha, float *beta)
+int ek_eltwise_find(const struct g_node *nd, float *alpha, float *beta)
 {
     for (size_t i = 0; i < sizeof eltwise_ops / sizeof eltwise_ops[0]; i++)
         if (!strcmp(nd->op, eltwise_ops[i].op)) {
@@ -257,7 +257,7 @@ static enum ek_op classify(const graph *g, int i)
         return EO_MATMUL;
     if (!strcmp(op, "BiasAdd") || !strcmp(op, "BiasAddV1"))
         return EO_BIAS;
-    if (eltwise_find(nd, &a, &b) >= 0)
+    if (ek_eltwise_find(nd, &a, &b) >= 0)
         return EO_ELTWISE;
     if (!strcmp(op, "MaxPool") || !strcmp(op, "AvgPool"))
         return EO_POOL;
@@ -289,15 +289,13 @@ static enum ek_op classify(const graph *g, int i)
 }
 
 /* Why an op we know cannot run here, or NULL when it can. */
-static bool match_gelu(const graph *g, int erf, int grp[5], int *h);
-
 static const char *op_limit(const graph *g, int i, enum ek_op k)
 {
     const struct g_node *nd = &g->nodes[i];
     int grp[5], h;
     switch (k) {
     case EO_GELU:
-        return match_gelu(g, i, grp, &h) ? NULL
+        return ek_match_gelu(g, i, grp, &h) ? NULL
                                          : "Erf outside the GELU pattern 0.5*x*(1+erf(x/sqrt(2)))";
     case EO_BNORM: {
         const struct g_attr *a = g_node_attr(nd, "is_training");
@@ -306,16 +304,16 @@ static const char *op_limit(const graph *g, int i, enum ek_op k)
         return NULL;
     }
     case EO_CONV:
-        if (ek_const_source(g, in_node(g, i, 1)) < 0 && strcmp(nd->op, "Conv2D"))
+        if (ek_const_source(g, ek_in_node(g, i, 1)) < 0 && strcmp(nd->op, "Conv2D"))
             return "depthwise filter that is not a constant";
         return NULL;
     case EO_PAD: {
         int64_t pads[2 * G_MAX_RANK];
         int np;
         double cv = 0;
-        if (!ek_const_ints(g, in_node(g, i, 1), pads, 2 * G_MAX_RANK, &np))
+        if (!ek_const_ints(g, ek_in_node(g, i, 1), pads, 2 * G_MAX_RANK, &np))
             return "paddings that are not a constant";
-        if (!strcmp(nd->op, "PadV2") && (!const_scalar(g, in_node(g, i, 2), &cv) || cv != 0))
+        if (!strcmp(nd->op, "PadV2") && (!ek_const_scalar(g, ek_in_node(g, i, 2), &cv) || cv != 0))
             return "a pad value other than 0";
         for (int q = 0; q < np; q++)
             if (pads[q] < 0)
@@ -326,13 +324,13 @@ static const char *op_limit(const graph *g, int i, enum ek_op k)
         int64_t v[G_MAX_RANK];
         int nv;
         for (int q = 1; q < nd->n_data_inputs; q++)
-            if (!ek_const_ints(g, in_node(g, i, q), v, G_MAX_RANK, &nv))
+            if (!ek_const_ints(g, ek_in_node(g, i, q), v, G_MAX_RANK, &nv))
                 return "bounds that are not constants";
         if (!strcmp(nd->op, "StridedSlice")) {
             const struct g_attr *el = g_node_attr(nd, "ellipsis_mask"), *na = g_node_attr(nd, "new_axis_mask");
             if ((el && el->i) || (na && na->i))
                 return "an ellipsis or new-axis mask";
-            if (ek_const_ints(g, in_node(g, i, 3), v, G_MAX_RANK, &nv))
+            if (ek_const_ints(g, ek_in_node(g, i, 3), v, G_MAX_RANK, &nv))
                 for (int q = 0; q < nv; q++)
                     if (v[q] <= 0)
                         return "a stride that is not positive";
@@ -355,225 +353,6 @@ static const char *op_limit(const graph *g, int i, enum ek_op k)
         return NULL;
     default:
         return NULL;
-    }
-}
-
-/* ---- fusion ------------------------------------------------------------------ */
-
-static bool near(double v, double want)
-{
-    return fabs(v - want) <= 1e-3 * fabs(want);
-}
-
-/* Data input j of node that is not `skip`: returns its node or -1. */
-static int other_input(const graph *g, int node, int skip)
-{
-    for (int j = 0; j < 2 && j < g->nodes[node].n_data_inputs; j++)
-        if (in_node(g, node, j) != skip)
-            return in_node(g, node, j);
-    return -1;
-}
-
-/* The erf GELU: 0.5*h * (1 + erf(h / sqrt2)) (any operand order; h*(1/sqrt2) too).
- * On success fills grp[0..4] = {div, erf, add, mul_half, mul_out} and *h. */
-static bool match_gelu(const graph *g, int erf, int grp[5], int *h)
-{
-    const struct g_node *E = &g->nodes[erf];
-    if (strcmp(E->op, "Erf") || E->n_data_inputs < 1)
-        return false;
-    int d = in_node(g, erf, 0);
-    if (d < 0 || sole_consumer(g, d) != erf)
-        return false;
-    const char *dop = g->nodes[d].op;
-    double c;
-    int x = -1;
-    if (!strcmp(dop, "RealDiv") || !strcmp(dop, "Div")) {
-        if (!const_scalar(g, in_node(g, d, 1), &c) || !near(c, sqrt(2.0)))
-            return false;
-        x = in_node(g, d, 0);
-    } else if (!strcmp(dop, "Mul")) {
-        if (const_scalar(g, in_node(g, d, 1), &c) && near(c, sqrt(0.5)))
-            x = in_node(g, d, 0);
-        else if (const_scalar(g, in_node(g, d, 0), &c) && near(c, sqrt(0.5)))
-            x = in_node(g, d, 1);
-        else
-            return false;
-    } else {
-        return false;
-    }
-    int add = sole_consumer(g, erf);
-    if (add < 0 || (strcmp(g->nodes[add].op, "AddV2") && strcmp(g->nodes[add].op, "Add")))
-        return false;
-    if (!const_scalar(g, other_input(g, add, erf), &c) || !near(c, 1.0))
-        return false;
-    int mo = sole_consumer(g, add);
-    if (mo < 0 || strcmp(g->nodes[mo].op, "Mul"))
-        return false;
-    int mh = other_input(g, mo, add);
-    if (mh < 0 || strcmp(g->nodes[mh].op, "Mul") || sole_consumer(g, mh) != mo)
-        return false;
-    int a0 = in_node(g, mh, 0), a1 = in_node(g, mh, 1);
-    if (!((a0 == x && const_scalar(g, a1, &c) && near(c, 0.5)) ||
-          (a1 == x && const_scalar(g, a0, &c) && near(c, 0.5))))
-        return false;
-    grp[0] = d;
-    grp[1] = erf;
-    grp[2] = add;
-    grp[3] = mh;
-    grp[4] = mo;
-    *h = x;
-    return true;
-}
-
-static bool node_bf16(const struct ek_plan *p, int i)
-{
-    return !p->amp_off && p->plan && !p->plan->failed && p->plan->nodes && p->plan->nodes[i].bf16;
-}
-
-/* A cast on any data input of node. */
-static bool has_cast_inputs(const struct ek_plan *p, int node)
-{
-    for (int j = 0; j < p->g->nodes[node].n_data_inputs; j++)
-        if (ek_cast_for(p, node, j) >= 0)
-            return true;
-    return false;
-}
-
-static void fuse(struct ek_plan *p, int node, int anchor)
-{
-    p->n[node].kind = EK_FUSED;
-    p->n[node].anchor = anchor;
-    p->n_fused++;
-}
-
-static int act_alg_of(const graph *g, int node, float *alpha, float *beta)
-{
-    static const char *const ok[] = {"Relu", "Relu6", "Elu", "LeakyRelu", "Tanh", "Sigmoid", NULL};
-    for (int i = 0; ok[i]; i++)
-        if (!strcmp(g->nodes[node].op, ok[i]))
-            return eltwise_find(&g->nodes[node], alpha, beta);
-    return -1;
-}
-
-static void plan_fusions(struct ek_plan *p)
-{
-    const graph *g = p->g;
-    /* the GELU pattern first: it may then become a post-op of a MatMul */
-    for (int k = 0; k < p->n_order; k++) {
-        int i = p->order[k];
-        int grp[5], h;
-        if (p->n[i].kind != EK_COMPUTE || !match_gelu(g, i, grp, &h))
-            continue;
-        /* The group runs as one primitive at the Erf node's precision (the
-         * painter gives the group one colour: its ops are all inferlisted). */
-        p->n[i].op = EO_GELU;
-        p->n[i].in = h;
-        p->n[i].out = grp[4];
-        for (int j = 0; j < 5; j++)
-            if (grp[j] != i)
-                fuse(p, grp[j], i);
-    }
-    /* Conv2D/MatMul + BiasAdd (+ activation or GELU) */
-    for (int k = 0; k < p->n_order; k++) {
-        int i = p->order[k];
-        struct ek_node *n = &p->n[i];
-        if (n->kind != EK_COMPUTE || (n->op != EO_CONV && n->op != EO_MATMUL))
-            continue;
-        if (n->op == EO_MATMUL && strcmp(g->nodes[i].op, "MatMul"))
-            continue; /* TF fuses BiasAdd into MatMul only */
-        int b = sole_consumer(g, i);
-        if (b < 0 || is_graph_output(g, i) || p->n[b].kind != EK_COMPUTE || p->n[b].op != EO_BIAS ||
-            in_node(g, b, 0) != i || node_bf16(p, b) != node_bf16(p, i) || has_cast_inputs(p, b) ||
-            ek_const_source(g, in_node(g, b, 1)) < 0)
-            continue;
-        n->bias = b;
-        n->out = b;
-        fuse(p, b, i);
-        if (is_graph_output(g, b))
-            continue;
-        int a = -1;
-        for (int q = 0; q < g->nodes[b].n_outs; q++) {
-            int c = g->nodes[b].outs[q].node;
-            if (g->nodes[b].outs[q].port < 0)
-                continue;
-            int an = p->n[c].kind == EK_FUSED ? p->n[c].anchor : c;
-            if (an >= 0 && p->n[an].kind == EK_COMPUTE && p->n[an].op == EO_GELU && p->n[an].in == b)
-                a = an;
-        }
-        if (a >= 0) {
-            /* every consumer of b must be inside the GELU group */
-            int grp[5], h;
-            match_gelu(g, a, grp, &h);
-            bool inside = true;
-            for (int q = 0; q < g->nodes[b].n_outs; q++) {
-                int c = g->nodes[b].outs[q].node;
-                if (g->nodes[b].outs[q].port >= 0 && c != grp[0] && c != grp[3])
-                    inside = false;
-            }
-            if (inside && node_bf16(p, a) == node_bf16(p, i) && ek_cast_for(p, grp[0], 0) < 0 &&
-                ek_cast_for(p, grp[3], 0) < 0 && ek_cast_for(p, grp[3], 1) < 0) {
-                n->act = a;
-                n->act_alg = dnnl_eltwise_gelu_erf;
-                n->out = p->n[a].out;
-                fuse(p, a, i);
-                for (int j = 0; j < 5; j++)
-                    if (p->n[grp[j]].kind == EK_FUSED)
-                        p->n[grp[j]].anchor = i;
-            }
-            continue;
-        }
-        a = sole_consumer(g, b);
-        float al, be;
-        int alg;
-        if (a < 0 || p->n[a].kind != EK_COMPUTE || p->n[a].op != EO_ELTWISE ||
-            (alg = act_alg_of(g, a, &al, &be)) < 0 || node_bf16(p, a) != node_bf16(p, i) ||
-            has_cast_inputs(p, a))
-            continue;
-        n->act = a;
-        n->act_alg = alg;
-        n->act_alpha = al;
-        n->act_beta = be;
-        n->out = a;
-        fuse(p, a, i);
-    }
-    /* Pad (zeros, spatial dims only) -> Conv2D: the convolution's own padding,
-     * as TF's _MklNativePadWithConv2D */
-    for (int k = 0; k < p->n_order; k++) {
-        int i = p->order[k];
-        struct ek_node *n = &p->n[i];
-        if (n->kind != EK_COMPUTE || n->op != EO_CONV)
-            continue;
-        int pd = in_node(g, i, 0);
-        if (pd < 0 || p->n[pd].kind != EK_COMPUTE || p->n[pd].op != EO_PAD ||
-            sole_consumer(g, pd) != i || is_graph_output(g, pd) ||
-            node_bf16(p, pd) != node_bf16(p, i) || ek_cast_for(p, i, 0) >= 0 ||
-            has_cast_inputs(p, pd))
-            continue;
-        int64_t pads[8];
-        int np;
-        bool nchw = !strcmp(ek_attr_str(&g->nodes[i], "data_format", "NHWC"), "NCHW");
-        if (!ek_const_ints(g, in_node(g, pd, 1), pads, 8, &np) || np != 8)
-            continue;
-        int c = nchw ? 1 : 3;
-        if (pads[0] || pads[1] || pads[2 * c] || pads[2 * c + 1])
-            continue;
-        n->pad = pd;
-        fuse(p, pd, i);
-    }
-    /* FusedBatchNorm + Relu: the norm's fuse_norm_relu flag */
-    for (int k = 0; k < p->n_order; k++) {
-        int i = p->order[k];
-        struct ek_node *n = &p->n[i];
-        if (n->kind != EK_COMPUTE || n->op != EO_BNORM || is_graph_output(g, i))
-            continue;
-        int a = sole_consumer(g, i);
-        if (a < 0 || p->n[a].kind != EK_COMPUTE || strcmp(g->nodes[a].op, "Relu") ||
-            node_bf16(p, a) != node_bf16(p, i) || has_cast_inputs(p, a))
-            continue;
-        n->act = a;
-        n->act_alg = dnnl_eltwise_relu;
-        n->out = a;
-        fuse(p, a, i);
     }
 }
 
@@ -649,7 +428,7 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
         int idx[64];
         int k = data_inputs(&g->nodes[i], idx, 64);
         for (int j = 0; j < k; j++) {
-            int s = in_node(g, i, idx[j]);
+            int s = ek_in_node(g, i, idx[j]);
             if (s >= 0 && !need[s]) {
                 need[s] = 1;
                 stack[sp++] = s;
@@ -682,7 +461,7 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
         int i = p->order[k];
         const struct g_node *nd = &g->nodes[i];
         struct ek_node *n = &p->n[i];
-        n->bf16 = node_bf16(p, i);
+        n->bf16 = ek_node_bf16(p, i);
         if (!strcmp(nd->op, "Placeholder") || !strcmp(nd->op, "PlaceholderWithDefault")) {
             n->kind = EK_INPUT;
         } else if (ek_const_source(g, i) >= 0) {
@@ -769,7 +548,7 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
         }
     }
     free(need);
-    plan_fusions(p);
+    ek_plan_fusions(p);
 
     /* the tensors must fit: refuse before forking rather than die in the child */
     double bytes = 0;
