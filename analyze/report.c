@@ -16,7 +16,6 @@
 
 #include "analyze/iterations.h"
 
-#define REP_MAX_LOG_BYTES ((size_t)8 << 30)
 
 const char *rep_str(struct report *r, const char *s)
 {
@@ -43,7 +42,10 @@ struct load {
     size_t n_mk, cap_mk;
     amp_log *amp;
     long creates, bad_markers;
+    bool too_many;
 };
+
+#define REP_MAX_EVENTS 20000000L /* ~2.6 GB of events; a longer log is cut first */
 
 static int on_event(void *ctx, const struct vb_event *ve)
 {
@@ -54,6 +56,10 @@ static int on_event(void *ctx, const struct vb_event *ve)
     }
     if (ve->kind != VB_EXEC)
         return 0;
+    if ((long)L->n >= REP_MAX_EVENTS) {
+        L->too_many = true;
+        return 1; /* stops the reader */
+    }
     if (L->n == L->cap)
         xgrow(&L->ev, &L->cap, L->n + 1, sizeof *L->ev);
     map_event_from_vb(&L->ev[L->n], ve, (long)L->n);
@@ -171,6 +177,7 @@ struct acc {
     double impl_ms[MAX_IMPLS];
     enum vb_isa impl_isa[MAX_IMPLS];
     bool any;
+    long first_compute;       /* index of its first compute event, -1 */
 };
 
 static bool is_compute(const struct rep_event *ev)
@@ -238,6 +245,14 @@ static void summarize(struct report *r, const int *fused_into, const struct it_r
     const graph *g = r->g;
     int nn = g->n_nodes;
     struct acc *A = xcalloc((size_t)(nn > 0 ? nn : 1), sizeof *A);
+    for (int n = 0; n < nn; n++)
+        A[n].first_compute = -1;
+    for (long i = 0; i < r->n_events; i++) {
+        const struct rep_event *ev = &r->events[i];
+        if (ev->node >= 0 && ev->node < nn && A[ev->node].first_compute < 0 && !is_cast(ev) &&
+            is_compute(ev))
+            A[ev->node].first_compute = i;
+    }
     int iters = it->n_iters > 0 ? it->n_iters : 1;
     bool measured_any = false;
     for (long i = 0; i < r->n_events; i++)
@@ -362,12 +377,9 @@ static void summarize(struct report *r, const int *fused_into, const struct it_r
         else {
             /* zero-time events still say which type ran */
             rn->executed_dtype = "f32";
-            for (long i = 0; i < r->n_events; i++) {
-                const struct rep_event *ev = &r->events[i];
-                if (ev->node == n && is_compute(ev)) {
-                    rn->executed_dtype = ev->src_dt == VB_DT_BF16 ? "bf16" : vb_dt_name(ev->src_dt);
-                    break;
-                }
+            if (a->first_compute >= 0) {
+                const struct rep_event *ev = &r->events[a->first_compute];
+                rn->executed_dtype = ev->src_dt == VB_DT_BF16 ? "bf16" : vb_dt_name(ev->src_dt);
             }
         }
         if (fused_into && fused_into[n] >= 0 && !a->any)
@@ -391,20 +403,16 @@ static void summarize(struct report *r, const int *fused_into, const struct it_r
     /* input channels / contraction size, for the AMX diagnosis */
     for (int i = 0; i < k; i++) {
         struct rep_node *rn = &r->nodes[i];
-        for (long j = 0; j < r->n_events; j++) {
-            const struct rep_event *ev = &r->events[j];
-            if (ev->node != rn->node || !is_compute(ev))
-                continue;
-            struct map_sig s;
-            map_sig_of_event(ev->prim, ev->problem, &s);
-            if (s.kind == MK_CONV && s.nf >= 3 && s.f[0] > 0)
-                rn->ic = (int)(s.f[2] / s.f[0]);
-            else if (s.kind == MK_IP && s.nf >= 2)
-                rn->ic = (int)s.f[1];
-            else if (s.kind == MK_MATMUL && s.nf >= 2)
-                rn->ic = (int)s.f[1];
-            break;
-        }
+        long j = A[rn->node].first_compute;
+        if (j < 0)
+            continue;
+        const struct rep_event *ev = &r->events[j];
+        struct map_sig s;
+        map_sig_of_event(ev->prim, ev->problem, &s);
+        if (s.kind == MK_CONV && s.nf >= 3 && s.f[0] > 0)
+            rn->ic = (int)(s.f[2] / s.f[0]);
+        else if ((s.kind == MK_IP || s.kind == MK_MATMUL) && s.nf >= 2)
+            rn->ic = (int)s.f[1];
     }
     qsort(r->nodes, (size_t)k, sizeof *r->nodes, node_cmp);
     rpriv(r)->by_graph = xmalloc((size_t)(nn > 0 ? nn : 1) * sizeof(int));
@@ -554,6 +562,10 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
     if (o && o->progress)
         vb_reader_set_progress(P->rd, o->progress, o->progress_ctx);
     st = vb_read_path(P->rd, path, e);
+    if (L.too_many)
+        st = err_at(e, ST_ELIMIT, path, 0, 0,
+                    "more than %ld oneDNN exec lines; analyse an excerpt of a few hundred "
+                    "iterations (e.g. `head -n 2000000`)", REP_MAX_EVENTS);
     if (st != ST_OK) {
         amp_log_free(L.amp);
         free(L.ev);
