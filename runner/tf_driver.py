@@ -436,11 +436,40 @@ class Progress:
 
 # ---- main -------------------------------------------------------------------
 
+def quick_probe():
+    """TF's version and location without importing it (importing takes seconds):
+    from the installed distribution's metadata. oneDNN: TF's default on Linux
+    x86 (on) unless TF_ENABLE_ONEDNN_OPTS turns it off; the run confirms it."""
+    import importlib.util
+    spec = importlib.util.find_spec("tensorflow")
+    if spec is None:
+        fail(EXIT_NOTF, "no tensorflow module for %s (run `make deps-tf`)" % sys.executable)
+    version = None
+    try:
+        from importlib import metadata
+        for dist in ("tensorflow-cpu", "tensorflow", "tensorflow-intel", "intel-tensorflow", "tf-nightly"):
+            try:
+                version = metadata.version(dist)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+    except ImportError:
+        pass
+    if version is None:
+        return probe(import_tf())
+    v = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "")
+    info = {"tf_version": version, "onednn": v.lower() not in ("0", "false"),
+            "python": sys.executable, "python_version": "%d.%d.%d" % sys.version_info[:3],
+            "quick": True}
+    print(json.dumps(info))
+    return 0
+
+
 def main():
     args = load_args()
-    tf = import_tf()
     if args.probe:
-        return probe(tf)
+        return quick_probe()
+    tf = import_tf()
     import numpy as np
     from tensorflow.core.protobuf import rewriter_config_pb2
 
