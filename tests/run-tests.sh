@@ -32,8 +32,7 @@ for bin in "$@"; do
         failed_names="$failed_names $name"
     else
         echo "ok    $name: $p passed${s:+, $s skipped}"
-        grep -E '^\[  SKIPPED \] [a-z]' "$out" | sed 's/^/      /'
-        grep -E '^SKIP: ' "$out" | sed 's/^/      /' | head -10
+        grep -E '^SKIP: ' "$out" | sort -u | sed 's/^/      skipped: /' | head -10
     fi
 done
 
