@@ -198,6 +198,8 @@ struct graph {
     const char **warnings;        /* non-fatal load notes (unresolved calls, ...) */
     int n_warnings;
     size_t file_bytes;            /* size of the file loaded */
+    const char **signature_names; /* every SignatureDef key of the chosen meta graph, sorted */
+    int n_signature_names;
 };
 
 struct graph_load_opts {

@@ -172,6 +172,10 @@ static enum status use_signature(graph *g, const Tensorflow__MetaGraphDef *mg, c
     if (n)
         memcpy(sorted, mg->signature_def, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_sig);
+    g->n_signature_names = (int)n;
+    g->signature_names = n ? g_alloc(g, n * sizeof *g->signature_names) : NULL;
+    for (size_t i = 0; i < n; i++)
+        g->signature_names[i] = g_intern(g, sorted[i]->key);
     const char *target = want ? want : "serving_default";
     for (size_t i = 0; i < n; i++)
         if (!strcmp(sorted[i]->key, target))

@@ -164,6 +164,13 @@ static void print_json(const graph *g, bool nodes)
     abuf_json_str(&b, g->meta_tag);
     abuf_puts(&b, ",\"signature\":");
     abuf_json_str(&b, g->signature);
+    abuf_puts(&b, ",\"signatures\":[");
+    for (int i = 0; i < g->n_signature_names; i++) {
+        if (i)
+            abuf_putc(&b, ',');
+        abuf_json_str(&b, g->signature_names[i]);
+    }
+    abuf_putc(&b, ']');
     abuf_printf(&b,
                 ",\"nodes\":%d,\"top_level_nodes\":%d,\"inlined_nodes\":%d,\"edges\":%ld,"
                 "\"control_edges\":%ld,\"function_count\":%d,\"functions\":[",
@@ -292,6 +299,12 @@ static void print_text(const graph *g, bool nodes)
     if (*g->meta_tag || *g->signature)
         printf("%s%-10s%s tag '%s', signature '%s'\n", bold, "selected", off, g->meta_tag,
                *g->signature ? g->signature : "(none: Placeholders and sinks)");
+    if (g->n_signature_names > 1) {
+        printf("%s%-10s%s", bold, "signatures", off);
+        for (int i = 0; i < g->n_signature_names; i++)
+            printf("%s%s", i ? ", " : " ", g->signature_names[i]);
+        printf("  (pick with --signature)\n");
+    }
     if (g->producer >= 0)
         printf("%s%-10s%s %d%s%s\n", bold, "producer", off, g->producer,
                *g->tf_version ? ", TensorFlow " : "", g->tf_version);
