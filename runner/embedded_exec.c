@@ -324,16 +324,24 @@ static enum status convert_step(struct ek_ex *x, const struct ek_val *src, struc
 struct ek_val *ek_input(struct ek_ex *x, int c, int j, dnnl_data_type_t want)
 {
     const struct g_node *nd = &x->g->nodes[c];
-    int src = nd->inputs[j].node;
+    int src = nd->inputs[j].node, port = nd->inputs[j].port;
+    /* IdentityN passes input k through as output k */
+    for (int guard = 0; src >= 0 && guard < 64 && !strcmp(x->g->nodes[src].op, "IdentityN") &&
+                        port >= 0 && port < x->g->nodes[src].n_data_inputs;
+         guard++) {
+        const struct g_input *in = &x->g->nodes[src].inputs[port];
+        src = in->node;
+        port = in->port;
+    }
     if (src < 0) {
         err_set(x->e, ST_EINVAL, "node '%s': input %d is unresolved", nd->name, j);
         return NULL;
     }
-    if (nd->inputs[j].port > 0 && x->p->n[src].kind != EK_CONST) {
+    if (port > 0 && x->p->n[src].kind != EK_CONST) {
         err_set(x->e, ST_EUNSUPPORTED,
                 "node '%s' reads output %d of '%s' (%s); the embedded backend runs only first "
                 "outputs. Use --backend tf",
-                nd->name, nd->inputs[j].port, x->g->nodes[src].name, x->g->nodes[src].op);
+                nd->name, port, x->g->nodes[src].name, x->g->nodes[src].op);
         return NULL;
     }
     struct ek_val *sv = &x->v[src];

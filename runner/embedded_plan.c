@@ -468,8 +468,8 @@ enum status ek_plan_build(struct ek_plan *p, const graph *g, const amp_plan *pla
             n->kind = EK_CONST;
             if (ek_is_variable(nd))
                 p->n_variables++;
-        } else if (is_view_op(nd->op)) {
-            n->kind = EK_VIEW;
+        } else if (is_view_op(nd->op) || !strcmp(nd->op, "IdentityN")) {
+            n->kind = EK_VIEW; /* IdentityN: port k is input k (ek_input looks through) */
         } else {
             n->op = classify(g, i);
             const char *lim = n->op != EO_NONE ? op_limit(g, i, n->op) : NULL;

@@ -572,7 +572,7 @@ static void test_embedded_too_big(void **state)
     "attr { key: \"value\" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: " n " } } " vals " } } } }\n"
 
 /* x[:, 1, :] (StridedSlice with shrink_axis_mask) and Slice x[0:1, 1:3, 2:] as
- * reorders of strided views. */
+ * reorders of strided views; IdentityN passes its port 1 through. */
 static void test_embedded_slices(void **state)
 {
     (void)state;
@@ -593,7 +593,10 @@ static void test_embedded_slices(void **state)
                I32C("z2", "3", "int_val: 1 int_val: 2 int_val: -1")
                "node { name: \"sl\" op: \"Slice\" input: \"x\" input: \"b2\" input: \"z2\" "
                "attr { key: \"T\" value { type: DT_FLOAT } } attr { key: \"Index\" value { type: DT_INT32 } } }\n"
-               "node { name: \"r2\" op: \"Relu\" input: \"sl\" attr { key: \"T\" value { type: DT_FLOAT } } }\n");
+               "node { name: \"r2\" op: \"Relu\" input: \"sl\" attr { key: \"T\" value { type: DT_FLOAT } } }\n"
+               "node { name: \"idn\" op: \"IdentityN\" input: \"r1\" input: \"r2\" "
+               "attr { key: \"T\" value { list { type: DT_FLOAT type: DT_FLOAT } } } }\n"
+               "node { name: \"t\" op: \"Tanh\" input: \"idn:1\" attr { key: \"T\" value { type: DT_FLOAT } } }\n");
     struct runres r;
     enum status st = run_model(model, dir, 0, false, true, &r, NULL, 0);
     if (st != ST_OK)
@@ -605,6 +608,7 @@ static void test_embedded_slices(void **state)
     char *v = slurp(p);
     assert_non_null(strstr(v, ",2x1x8,"));   /* x[:, 1, :] */
     assert_non_null(strstr(v, ",1x2x6,"));   /* x[0:1, 1:3, 2:] */
+    assert_non_null(strstr(v, "eltwise_tanh")); /* through IdentityN port 1 */
     free(v);
 }
 
