@@ -7,7 +7,7 @@ read from the installed TensorFlow's own op and kernel registries.
 One line per op: input and output argument specs (which type attribute, fixed
 type, type list or repeated count each port uses), the op's type attributes
 with two flags each (b: the OpDef allows bfloat16; k: a CPU kernel without a
-label accepts bfloat16 for it), and whether the op is stateful. `make` never
+label, for CPU or DEFAULT devices, accepts bfloat16 for it), and whether the op is stateful. `make` never
 runs this; the output is committed. Ops of families the painter never meets
 in inference graphs (datasets, TPU/XLA, queues, summaries, ...) are left out.
 """
@@ -58,7 +58,7 @@ def main():
         if n not in KEEP_UNDERSCORE and SKIP.search(n):
             continue
         ks = [k for k in kernels.get_registered_kernels_for_op(n).kernel
-              if k.device_type == "CPU" and not k.label]
+              if k.device_type in ("CPU", "DEFAULT") and not k.label]
         attrs = []
         for a in op.attr:
             if a.type not in ("type", "list(type)"):
