@@ -62,6 +62,8 @@ static void usage(FILE *f)
             "                       edit the AMP lists (comma-separated ops) exactly as the\n"
             "                       TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_* variables do; those\n"
             "                       variables in your environment are applied first\n"
+            "  --level L            TREAT_INFER_AS_DENY or UNSAFE_FORCE_ALL, as\n"
+            "                       TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LEVEL\n"
             "  --timeout S          stop the run after S seconds (the partial run is kept)\n"
             "  --python PATH        Python with TensorFlow for --backend tf/auto\n"
             "  --json               print the report as JSON (schema: docs/report.md, docs/run.md)\n"
@@ -117,6 +119,7 @@ struct run_opts {
     unsigned seed;
     bool amp_off, compare, json, no_tui;
     const char *tf_version;
+    const char *level;
     const char *python;
     double timeout_s;
     double fail_under;
@@ -274,6 +277,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         } else if (!strcmp(a, "--tf-version")) {
             NEED();
             o->tf_version = v;
+        } else if (!strcmp(a, "--level")) {
+            NEED();
+            char up[64];
+            string_copy(up, v);
+            for (char *q = up; *q; q++)
+                *q = (char)((*q >= 'a' && *q <= 'z') ? *q - 32 : *q);
+            if (strcmp(up, "TREAT_INFER_AS_DENY") && strcmp(up, "UNSAFE_FORCE_ALL") &&
+                strcmp(up, "DEFAULT")) {
+                cli_errorf("run", "--level: '%s' is not a level TensorFlow knows for bf16; use "
+                                  "TREAT_INFER_AS_DENY or UNSAFE_FORCE_ALL", v);
+                return CLI_USAGE;
+            }
+            o->level = v;
         } else if (!strcmp(a, "--python")) {
             NEED();
             o->python = v;
@@ -566,6 +582,8 @@ int cmd_run(int argc, char **argv)
     }
     for (int i = 0; i < o.n_edits; i++)
         amp_lists_edit(lists, o.edits[i].list, o.edits[i].add, o.edits[i].ops);
+    if (o.level)
+        amp_lists_set_level(lists, o.level);
     struct amp_opts aopts = {.all_on_cpu = true};
     plan = amp_paint(g, lists, &aopts, &e);
     if (!plan) {
@@ -573,6 +591,8 @@ int cmd_run(int argc, char **argv)
         code = CLI_USAGE;
         goto out;
     }
+    if (plan->failed && kind != BK_CMD)
+        fprintf(stderr, "ampscope run: note: %s\n", plan->failure);
     lenv = list_env(lists);
 
     /* the run directory */
