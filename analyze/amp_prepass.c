@@ -16,7 +16,7 @@ struct pp {
     struct wgraph *w;
     amp_plan *p;
     int removed[3]; /* pruned, deduplicated, folded-away inputs */
-    int folded, recip;
+    int folded, recip, enter;
 };
 
 static void kill(struct pp *s, int i, const char *why)
@@ -492,6 +492,170 @@ static void make_const(struct pp *s, int i, int dtype)
     n->n_in = 0;
 }
 
+static bool string_input(const struct wgraph *w, const struct wnode *n)
+{
+    for (int j = 0; j < n->n_in; j++) {
+        const struct g_attr *a = wn_attr(&w->n[n->in_n[j]], "dtype");
+        if (!a || (a->kind == G_ATTR_TYPE && a->type == TF_DT_STRING))
+            return true;
+    }
+    return false;
+}
+
+static void add_ctl(struct wnode *n, int src)
+{
+    if (src < 0 || has_ctl_to(n, src))
+        return;
+    n->ctl = xrealloc(n->ctl, (size_t)(n->n_ctl + 1) * sizeof *n->ctl);
+    n->ctl[n->n_ctl++] = src;
+}
+
+/* Does shape inference know this node's value (a Const, or a small int op
+ * computed only from such nodes)? */
+static bool value_known(const struct wgraph *w, int i, int depth)
+{
+    if (i < 0 || depth > 32 || !w->n[i].alive)
+        return false;
+    const struct wnode *n = &w->n[i];
+    if (!strcmp(n->op, "Const"))
+        return true;
+    const struct amp_opdef *d = amp_opdef_find(n->op);
+    if (!d || d->stateful || !n->n_in || d->n_out != 1 || d->out[0].kind == AMP_ARG_LIST)
+        return false;
+    int dt = d->out[0].kind == AMP_ARG_FIXED ? d->out[0].fixed : -1;
+    if (dt < 0) {
+        const struct g_attr *a = wn_attr(n, d->out[0].attr);
+        dt = a && a->kind == G_ATTR_TYPE ? a->type : -1;
+    }
+    if (dt != TF_DT_INT32 && dt != TF_DT_INT64)
+        return false;
+    for (int j = 0; j < n->n_in; j++)
+        if (!value_known(w, n->in_n[j], depth + 1))
+            return false;
+    return true;
+}
+
+/* MaterializeConstants: a Fill whose dims are known and whose value is a
+ * Const becomes a Const; its inputs turn into control dependencies. */
+static void materialize_fill(struct pp *s)
+{
+    struct wgraph *w = s->w;
+    for (int i = 0; i < w->count; i++) {
+        struct wnode *n = &w->n[i];
+        if (!n->alive || n->preserve || strcmp(n->op, "Fill") || n->n_in != 2)
+            continue;
+        int a = n->in_n[0], b = n->in_n[1];
+        if (a < 0 || b < 0 || !value_known(w, a, 0) || strcmp(w->n[b].op, "Const"))
+            continue;
+        const struct g_attr *t = wn_attr(n, "T");
+        make_const(s, i, t && t->kind == G_ATTR_TYPE ? t->type : TF_DT_FLOAT);
+        add_ctl(n, a);
+        add_ctl(n, b);
+        s->folded++;
+        if (n->gi >= 0)
+            s->p->prepass_note[n->gi] = "materialized: a Fill of constants becomes a Const";
+    }
+}
+
+/* MaterializeOutputValues: a node read only through control edges, fed by
+ * Consts, with a small integer value shape inference knows, becomes a Const
+ * whose inputs turn into control dependencies. */
+static void materialize_values(struct pp *s)
+{
+    struct wgraph *w = s->w;
+    int *fd = xcalloc((size_t)w->count + 1, sizeof(int));
+    int *fc = xcalloc((size_t)w->count + 1, sizeof(int));
+    fanout_counts(w, fd, fc);
+    int n0 = w->count;
+    for (int i = 0; i < n0; i++) {
+        struct wnode *n = &w->n[i];
+        if (!n->alive || n->preserve || fd[i] || !fc[i] || !strcmp(n->op, "Const") || !n->n_in ||
+            !value_known(w, i, 0))
+            continue;
+        bool direct = true;
+        for (int j = 0; j < n->n_in && direct; j++)
+            direct = n->in_n[j] >= 0 && !strcmp(w->n[n->in_n[j]].op, "Const");
+        if (!direct)
+            continue;
+        const struct amp_opdef *d = amp_opdef_find(n->op);
+        int dt = d->out[0].kind == AMP_ARG_FIXED ? d->out[0].fixed : TF_DT_INT32;
+        const struct g_attr *a = d->out[0].kind == AMP_ARG_ATTR ? wn_attr(n, d->out[0].attr) : NULL;
+        if (a && a->kind == G_ATTR_TYPE)
+            dt = a->type;
+        int ins[256], ni = n->n_in < 256 ? n->n_in : 256;
+        for (int j = 0; j < ni; j++)
+            ins[j] = n->in_n[j];
+        make_const(s, i, dt);
+        for (int j = 0; j < ni; j++)
+            add_ctl(n, ins[j]);
+        s->folded++;
+        if (n->gi >= 0)
+            s->p->prepass_note[n->gi] = "materialized: its value is known, it becomes a Const";
+    }
+    free(fd);
+    free(fc);
+}
+
+/* MoveConstantsPastEnter: a loop-invariant Enter (is_constant) of a Const
+ * gets a copy of the Const inside the frame, "ConstantFolding/<const>_enter",
+ * with a control dependency on the Enter; its non-Const readers read the copy. */
+static void move_past_enter(struct pp *s)
+{
+    struct wgraph *w = s->w;
+    int n0 = w->count;
+    for (int i = 0; i < n0; i++) {
+        struct wnode *n = &w->n[i];
+        const struct g_attr *ic = wn_attr(n, "is_constant");
+        if (!n->alive || strcmp(n->op, "Enter") || n->n_in < 1 || n->in_n[0] < 0 || !ic ||
+            ic->kind != G_ATTR_B || !ic->b)
+            continue;
+        int src = n->in_n[0];
+        if (strcmp(w->n[src].op, "Const"))
+            continue;
+        char nm[700];
+        snprintf(nm, sizeof nm, "ConstantFolding/%s_enter", w->n[src].name);
+        bool exists = false, consumers = false;
+        for (int j = 0; j < w->count && !exists; j++)
+            exists = w->n[j].alive && !strcmp(w->n[j].name, nm);
+        for (int j = 0; j < w->count && !consumers; j++) {
+            const struct wnode *c = &w->n[j];
+            if (!c->alive || !strcmp(c->op, "Const"))
+                continue;
+            for (int k = 0; k < c->n_in; k++)
+                consumers |= c->in_n[k] == i && c->in_p[k] == 0;
+        }
+        if (exists || !consumers)
+            continue;
+        const char *name = strpool_intern(s->p->pool, nm, strlen(nm));
+        int dt = TF_DT_FLOAT;
+        const struct g_attr *t = wn_attr(n, "T");
+        if (t && t->kind == G_ATTR_TYPE)
+            dt = t->type;
+        int c = wg_add(w, name, "Const", n->device, -1);
+        n = &w->n[i];
+        struct g_attr *na = xcalloc(2, sizeof *na);
+        na[0].name = "dtype";
+        na[0].kind = G_ATTR_TYPE;
+        na[0].type = dt;
+        w->n[c].own_attrs = na;
+        w->n[c].attrs = na;
+        w->n[c].n_attrs = 1;
+        add_ctl(&w->n[c], i);
+        for (int j = 0; j < w->count; j++) {
+            struct wnode *cn = &w->n[j];
+            if (!cn->alive || j == c || !strcmp(cn->op, "Const"))
+                continue;
+            for (int k = 0; k < cn->n_in; k++)
+                if (cn->in_n[k] == i && cn->in_p[k] == 0)
+                    cn->in_n[k] = c;
+        }
+        s->enter++;
+        s->p->added_names = xrealloc(s->p->added_names,
+                                     (size_t)(s->p->n_added + 1) * sizeof *s->p->added_names);
+        s->p->added_names[s->p->n_added++] = name;
+    }
+}
+
 static void fold(struct pp *s)
 {
     static const char *const nofold[] = {"Const", "Placeholder", "PlaceholderWithDefault", "Enter",
@@ -500,6 +664,11 @@ static void fold(struct pp *s)
                                          "Rank", NULL};
     struct wgraph *w = s->w;
     int *order = topo(w);
+    /* FoldGraph here folds nodes with a data reader (fanouts as they were);
+     * nodes read only through control edges are left to materialize_values */
+    int *fd = xcalloc((size_t)w->count + 1, sizeof(int));
+    int *fc = xcalloc((size_t)w->count + 1, sizeof(int));
+    fanout_counts(w, fd, fc);
     for (int k = 0; order[k] >= 0; k++) {
         int i = order[k];
         struct wnode *n = &w->n[i];
@@ -518,17 +687,18 @@ static void fold(struct pp *s)
         }
         if (all_const) {
             int dt = out_dtype_attr(n, d);
-            if (dt < 0 || bytes > 10 * 1024 * 1024)
+            if (dt < 0 || bytes > 10 * 1024 * 1024 || !fd[i] || string_input(w, n))
                 continue;
-            int ins[AMP_MAX_ARGS * 4];
-            int nins = n->n_in < (int)(sizeof ins / sizeof ins[0]) ? n->n_in : 0;
-            if (!nins)
-                continue;
-            for (int j = 0; j < nins; j++)
-                ins[j] = n->in_n[j];
-            char why[200];
-            snprintf(why, sizeof why, "folded: all its inputs are constants");
+            /* FoldNode: the Const keeps the node's control inputs and those of its inputs */
+            int extra[64], ne = 0;
+            for (int j = 0; j < n->n_in; j++) {
+                const struct wnode *src = &w->n[n->in_n[j]];
+                for (int q = 0; q < src->n_ctl && ne < 64; q++)
+                    extra[ne++] = src->ctl[q];
+            }
             make_const(s, i, dt);
+            for (int q = 0; q < ne; q++)
+                add_ctl(n, extra[q]);
             s->folded++;
             if (n->gi >= 0)
                 s->p->prepass_note[n->gi] = strpool_intern(
@@ -567,6 +737,8 @@ static void fold(struct pp *s)
         }
     }
     free(order);
+    free(fd);
+    free(fc);
     /* Consts left without any reader disappear */
     int *data = xcalloc((size_t)w->count + 1, sizeof(int));
     int *ctl = xcalloc((size_t)w->count + 1, sizeof(int));
@@ -590,7 +762,10 @@ void amp_prepass_run(struct wgraph *w, amp_plan *p)
     s.p = p;
     prune(&s);
     cse(&s);
+    materialize_fill(&s);
     fold(&s);
+    materialize_values(&s);
+    move_past_enter(&s);
     int before = 0, after = 0;
     for (int i = 0; i < w->count; i++) {
         before += w->n[i].gi >= 0;
@@ -599,8 +774,8 @@ void amp_prepass_run(struct wgraph *w, amp_plan *p)
     amp_plan_note(p,
                   "grappler before AMP (modelled): %d node(s) pruned, %d deduplicated, %d "
                   "constant-folded (%d Const(s) dropped), %d division(s) by a constant turned into "
-                  "a multiplication: %d -> %d nodes",
-                  s.removed[0], s.removed[1], s.folded, s.removed[2], s.recip, before, after);
+                  "a multiplication, %d loop-invariant constant(s) copied past Enter: %d -> %d nodes",
+                  s.removed[0], s.removed[1], s.folded, s.removed[2], s.recip, s.enter, before, after);
     amp_plan_note(p,
                   "not modelled: shape materialization (Shape/Size/Rank of static shapes), "
                   "arithmetic simplification inside constant folding (x*1, x+0, constant push-down) "
