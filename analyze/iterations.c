@@ -162,19 +162,28 @@ void it_assign_repeats(struct rep_event *ev, long n, struct it_result *res)
         res->period = (int)(n < INT32_MAX ? n : 0);
         return;
     }
-    long reps = best_cover / best_p, start = n - best_cover;
+    it_assign_period(ev, n, (long)best_p, best_cover / best_p, res);
+}
+
+void it_assign_period(struct rep_event *ev, long n, long period, long reps, struct it_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->wall_ms_per_iter = NAN;
+    if (period <= 0 || reps <= 0 || period * reps > n)
+        return;
+    long start = n - period * reps;
     int base = start > 0 ? 1 : 0;
     for (long i = 0; i < start; i++) {
         ev[i].seq = 0;
         ev[i].iteration = -1;
     }
     for (long i = start; i < n; i++) {
-        long k = (i - start) / best_p;
+        long k = (i - start) / period;
         ev[i].seq = (int)(base + k);
         ev[i].iteration = (int)k;
     }
     res->n_iters = (int)reps;
     res->n_warmup = base;
-    res->period = (int)best_p;
+    res->period = (int)period;
     res->n_outside = start;
 }

@@ -45,4 +45,10 @@ void it_assign_markers(struct rep_event *ev, long n, const struct it_marker *mk,
  * A log with no repetition is one iteration. */
 void it_assign_repeats(struct rep_event *ev, long n, struct it_result *res);
 
+/* The same with a given period and number of steady iterations at the end
+ * (what precedes them is one warmup pass). Used when the graph says the
+ * shortest period is only part of an iteration (X Y X Y with two look-alike
+ * layers). */
+void it_assign_period(struct rep_event *ev, long n, long period, long reps, struct it_result *res);
+
 #endif

@@ -826,8 +826,11 @@ static void map_pass(mapper *m, struct rep_event *ev, long lo, long hi)
             match_compute(m, &ev[i], 1, 1, false);
     for (long i = lo; i < hi; i++)
         if (ev[i].node < 0 && !is_reorder(m, ev[i].prim))
-            if (!match_compute(m, &ev[i], 2, 4, false))
-                match_compute(m, &ev[i], 1, 4, true);
+            /* same kind first; an exact node again (a pass holding more than
+             * one iteration) before a node of another kind */
+            if (!match_compute(m, &ev[i], 2, 3, false) && !match_compute(m, &ev[i], 1, 1, true) &&
+                !match_compute(m, &ev[i], 4, 4, false))
+                match_compute(m, &ev[i], 2, 4, true);
     /* (C) casts; transposes that are their own nodes */
     for (long i = lo; i < hi; i++) {
         if (!is_reorder(m, ev[i].prim))

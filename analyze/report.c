@@ -483,6 +483,57 @@ static void apply_compare(struct report *r, const char *cdir, const struct repor
     report_free(c);
 }
 
+/* ---- iterations without markers: graph-aware period ---------------------- */
+
+/* Distinct nodes (and casts) the events [lo, lo+len) map to as one pass. */
+static int pass_coverage(mapper *m, const struct rep_event *ev, long lo, long len, int nn)
+{
+    struct rep_event *tmp = xmalloc((size_t)len * sizeof *tmp);
+    memcpy(tmp, ev + lo, (size_t)len * sizeof *tmp);
+    for (long i = 0; i < len; i++)
+        tmp[i].seq = 0;
+    struct map_stats st;
+    struct err e;
+    map_events(m, tmp, len, &st, &e);
+    char *seen = xcalloc((size_t)nn + 1, 1);
+    int distinct = 0;
+    for (long i = 0; i < len; i++)
+        if (tmp[i].node >= 0 && tmp[i].confidence >= 0.6f && !seen[tmp[i].node]) {
+            seen[tmp[i].node] = 1;
+            distinct++;
+        }
+    free(seen);
+    free(tmp);
+    return distinct;
+}
+
+/* The shortest repeating period can be a fraction of an iteration when the
+ * graph has look-alike layers (conv+bn, conv+bn): a multiple of it whose pass
+ * reaches more distinct nodes is the real iteration. */
+static void refine_period(struct report *r, const graph *g, const amp_plan *plan, struct it_result *it)
+{
+    long p = it->period, reps = it->n_iters, n = r->n_events;
+    struct err e;
+    mapper *m = map_new(g, plan, &e);
+    if (!m)
+        return;
+    long best = p;
+    int best_cov = pass_coverage(m, r->events, n - p, p, g->n_nodes);
+    for (long k = 2; k <= 64 && reps / k >= 2; k++) {
+        if (reps % k != 0 && reps / k < 3)
+            continue;
+        int cov = pass_coverage(m, r->events, n - k * p, k * p, g->n_nodes);
+        if (cov > best_cov) {
+            best_cov = cov;
+            best = k * p;
+        }
+    }
+    map_free(m);
+    if (best != p) {
+        it_assign_period(r->events, n, best, (p * reps) / best, it);
+    }
+}
+
 /* ---- entry ---------------------------------------------------------------- */
 
 struct report *report_from_rundir(const char *dir, const graph *g, const amp_plan *plan,
@@ -589,6 +640,8 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
         it_assign_markers(r->events, r->n_events, L.mk, (int)L.n_mk, &it);
     else
         it_assign_repeats(r->events, r->n_events, &it);
+    if (!it.from_markers && it.n_iters >= 4)
+        refine_period(r, g, plan, &it);
     r->iterations_from_markers = it.from_markers;
     free(L.mk);
 

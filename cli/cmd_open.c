@@ -34,6 +34,9 @@ static void usage(FILE *f)
             "  --tf-version V    paint with TF V's lists instead of the run's\n"
             "  --check-truth     compare the mapper with the backend's truth.tsv, event by event;\n"
             "                    exit 1 when any event differs (how the mapper is trusted)\n"
+            "  --events          print every exec event with the node it was attributed to (TSV:\n"
+            "                    exec_index, line, iteration, primitive, kernel, problem, node,\n"
+            "                    op, role, confidence; unmapped events say so)\n"
             "  --max-nodes N     rows of the node table (default 25, 0 = all)\n"
             "  --fail-under PCT  exit 3 when the bf16 share is below PCT percent\n"
             "  -h, --help        this help\n"
@@ -51,7 +54,7 @@ static void usage(FILE *f)
 int cmd_open(int argc, char **argv)
 {
     const char *dir = NULL;
-    bool no_tui = false, json = false, check_truth = false;
+    bool no_tui = false, json = false, check_truth = false, events = false;
     int max_nodes = 25;
     double fail_under = -1;
     struct rr_opts o = {0};
@@ -65,6 +68,8 @@ int cmd_open(int argc, char **argv)
             no_tui = true;
         } else if (!strcmp(a, "--json")) {
             json = true;
+        } else if (!strcmp(a, "--events")) {
+            events = true;
         } else if (!strcmp(a, "--check-truth")) {
             check_truth = true;
         } else if (!strcmp(a, "--truth")) {
@@ -106,7 +111,7 @@ int cmd_open(int argc, char **argv)
         cli_errorf("open", "--check-truth checks the mapper: leave out --truth");
         return CLI_USAGE;
     }
-    if (!no_tui && !json && !check_truth &&
+    if (!no_tui && !json && !check_truth && !events &&
         (tui_scripted() || (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)))) {
         struct tui_opts t = {0};
         t.run_dir = dir;
@@ -141,6 +146,21 @@ int cmd_open(int argc, char **argv)
             printf("first difference: %s\n", tc.first_diff);
         rr_done(&c);
         return same ? CLI_OK : CLI_FINDINGS;
+    }
+    if (events) {
+        const struct report *r = c.rep;
+        printf("# exec_index\tline\titeration\tprimitive\tkernel\tproblem\tnode\top\trole\tconfidence\n");
+        for (long i = 0; i < r->n_events; i++) {
+            const struct rep_event *ev = &r->events[i];
+            const char *t = rep_event_target(r, ev);
+            const char *op = ev->node >= 0 ? r->g->nodes[ev->node].op : (ev->cast >= 0 ? "(cast)" : "-");
+            printf("%ld\t%ld\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\n", ev->exec_index, ev->line_no,
+                   ev->iteration, ev->prim, ev->impl, ev->problem, t ? t : "(unmapped)", op,
+                   ev->role && *ev->role ? ev->role : "-", (double)ev->confidence);
+        }
+        rc = r->n_events ? CLI_OK : CLI_FINDINGS;
+        rr_done(&c);
+        return rc;
     }
     rr_print(&c, dir, json, max_nodes);
     rc = CLI_OK;
