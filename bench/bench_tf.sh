@@ -22,6 +22,7 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 ITERS=${ITERS:-20}; BATCH=${BATCH:-16}
 now() { date +%s.%N; }
 iter_ms() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["iter_ms"]; t=sorted(t); print("%.3f" % t[len(t)//2])' "$1"; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared: compare ratios, not absolute times)"
 echo "machine: $(lscpu | grep 'Model name' | sed 's/.*: *//'); TF $("$PY" -c 'import tensorflow as tf; print(tf.__version__)' 2>/dev/null); batch $BATCH, $ITERS iterations"
 printf '%-18s %9s %9s %7s %9s %7s %8s %9s %9s\n' sample plain_s driver_s ratio run_s ratio open_s plain_ms driver_ms
 for s in mlp conv_bias_relu mnist_convnet resnet_block transformer_block deny_propagation; do
@@ -46,6 +47,8 @@ for s in mlp conv_bias_relu mnist_convnet resnet_block transformer_block deny_pr
         run_s=$(echo "$t3 - $t2" | bc); run_r=$(echo "scale=2; ($t3 - $t2) / ($t1 - $t0)" | bc)
         open_s=$(echo "$t4 - $t3" | bc)
     fi
+    [ "$run_s" != - ] && run_s=$(printf '%.2f' "$run_s") && run_r=$(printf '%.2f' "$run_r") &&
+        open_s=$(printf '%.3f' "$open_s")
     printf '%-18s %9.2f %9.2f %7.2f %9s %7s %8s %9s %9s\n' "$s" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" \
         "$(echo "scale=2; ($t2 - $t1) / ($t1 - $t0)" | bc)" "$run_s" "$run_r" "$open_s" \
         "$(iter_ms "$TMP/p/tf/driver.json")" "$(iter_ms "$TMP/d/tf/driver.json")"
