@@ -161,6 +161,29 @@ static void test_proc_cancel_and_timeout(void **state)
     free(se);
 }
 
+/* tee_stderr: the child's stderr lands in its file (and on ampscope's stderr). */
+static void test_proc_tee(void **state)
+{
+    (void)state;
+    char out[PATH_MAX], errp[PATH_MAX];
+    path_in(out, sizeof out, "p4.out");
+    path_in(errp, sizeof errp, "p4.err");
+    const char *argv[] = {"sh", "-c", "echo to-out; echo to-err-1 >&2; echo to-err-2 >&2", NULL};
+    struct proc_spec s = {.argv = argv, .stdout_path = out, .stderr_path = errp, .tee_stderr = true};
+    struct err e = {0};
+    proc *p = proc_start(&s, &e);
+    assert_non_null(p);
+    struct proc_status st;
+    proc_wait(p, &st);
+    assert_int_equal(st.exit_code, 0);
+    proc_free(p);
+    char *se = slurp(errp), *so = slurp(out);
+    assert_string_equal(se, "to-err-1\nto-err-2\n");
+    assert_string_equal(so, "to-out\n");
+    free(se);
+    free(so);
+}
+
 /* ---- meta.json ------------------------------------------------------------- */
 
 static void test_meta_roundtrip_and_damage(void **state)
@@ -641,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_proc_exec_exit_and_streams),
         cmocka_unit_test(test_proc_fork_progress),
         cmocka_unit_test(test_proc_cancel_and_timeout),
+        cmocka_unit_test(test_proc_tee),
         cmocka_unit_test(test_meta_roundtrip_and_damage),
         cmocka_unit_test(test_embedded_samples_f32),
         cmocka_unit_test(test_embedded_samples_bf16),
