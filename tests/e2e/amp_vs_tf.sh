@@ -31,7 +31,7 @@ from tensorflow.core.framework import graph_pb2
 tf.config.optimizer.set_experimental_options({"auto_mixed_precision_onednn_bfloat16": True})
 base = dict(os.environ)
 for line in open(sys.argv[1]):
-    name, path, *env = line.split("\t")
+    name, path, fetch, *env = line.split("\t")
     env = [e.strip("\n") for e in env if e.strip("\n")]
     os.environ.clear(); os.environ.update(base)
     for e in env:
@@ -44,12 +44,19 @@ for line in open(sys.argv[1]):
         tf.graph_util.import_graph_def(gd, name="")
     feeds = {}
     for n in gd.node:
-        if n.op == "Placeholder":
-            shp = [d.size if d.size > 0 else 1 for d in n.attr["shape"].shape.dim]
-            feeds[n.name + ":0"] = np.random.default_rng(0).standard_normal(shp).astype(np.float32)
+        if n.op != "Placeholder":
+            continue
+        if n.attr["dtype"].type == 7:  # a string input: the KWS graphs take a WAV file
+            import io, struct, wave
+            buf = io.BytesIO(); wv = wave.open(buf, "wb"); wv.setnchannels(1); wv.setsampwidth(2)
+            wv.setframerate(16000); wv.writeframes(struct.pack("<16000h", *([0] * 16000))); wv.close()
+            feeds[n.name + ":0"] = buf.getvalue()
+            continue
+        shp = [d.size if d.size > 0 else 1 for d in n.attr["shape"].shape.dim]
+        feeds[n.name + ":0"] = np.random.default_rng(0).standard_normal(shp).astype(np.float32)
     try:
         with tf.compat.v1.Session(graph=g) as s:
-            s.run("Identity:0", feeds)
+            s.run(fetch + ":0", feeds)
     except Exception as ex:  # a failing pass leaves the graph fp32 and still runs
         sys.stderr.write("run failed: %s\n" % ex)
     sys.stderr.flush()
@@ -73,7 +80,8 @@ for name in sys.argv[2:]:
             if v.WhichOneof("value") == "type" and v.type == types_pb2.DT_FLOAT:
                 tf[(n.name, k)] = pn[n.name].attr[k].type == types_pb2.DT_BFLOAT16
     me = {(a["node"], a["attr"]): a["allow"] for a in mine["attrs"] if a["was_fp32"]}
-    dis = sorted(k for k in set(tf) | set(me) if tf.get(k) != me.get(k))
+    # an attr TF adds itself (U of FusedBatchNorm -> V2) stays float: missing = not bf16
+    dis = sorted(k for k in set(tf) | set(me) if tf.get(k, False) != me.get(k, False))
     casts_tf = sorted(n.name for n in post.node if n.op == "Cast" and n.name not in {m.name for m in pre.node})
     casts_me = sorted(c["name"] for c in mine["cast_edges"])
     ok = not dis and casts_tf == casts_me
@@ -87,24 +95,36 @@ PY
 P=TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_
 cases=$TMP/cases.tsv
 : >"$cases"
-add() { # name sample [VAR=VALUE...]
-    local name=$1 s=$2; shift 2
+add() { # name model fetch [VAR=VALUE...]   (model relative to samples/ unless absolute)
+    local name=$1 s=$2 fetch=$3; shift 3
+    case $s in /*) ;; *) s=$S/$s ;; esac
     mkdir -p "$TMP/$name"
-    (IFS=$'\t'; echo "$name"$'\t'"$S/$s"$'\t'"$*") >>"$cases"
+    (IFS=$'\t'; echo "$name"$'\t'"$s"$'\t'"$fetch"$'\t'"$*") >>"$cases"
 }
 for s in conv_bias_relu mnist_convnet mlp transformer_block resnet_block deny_propagation; do
-    add "$s" "$s.pb"
+    add "$s" "$s.pb" Identity
 done
-add deny_matmul_two_lists mlp.pb ${P}DENYLIST_ADD=MatMul
-add move_matmul mlp.pb ${P}ALLOWLIST_REMOVE=MatMul ${P}DENYLIST_ADD=MatMul
-add exp_to_infer deny_propagation.pb ${P}DENYLIST_REMOVE=Exp ${P}INFERLIST_ADD=Exp
-add treat_infer_as_deny transformer_block.pb ${P}LEVEL=TREAT_INFER_AS_DENY
-add relu_off_clear conv_bias_relu.pb ${P}CLEARLIST_REMOVE=Relu
-add legacy_names mnist_convnet.pb ${P}GRAYLIST_REMOVE=BiasAdd ${P}WHITELIST_ADD=Relu ${P}CLEARLIST_REMOVE=Relu
+add deny_matmul_two_lists mlp.pb Identity ${P}DENYLIST_ADD=MatMul
+add move_matmul mlp.pb Identity ${P}ALLOWLIST_REMOVE=MatMul ${P}DENYLIST_ADD=MatMul
+add exp_to_infer deny_propagation.pb Identity ${P}DENYLIST_REMOVE=Exp ${P}INFERLIST_ADD=Exp
+add treat_infer_as_deny transformer_block.pb Identity ${P}LEVEL=TREAT_INFER_AS_DENY
+add relu_off_clear conv_bias_relu.pb Identity ${P}CLEARLIST_REMOVE=Relu
+add legacy_names mnist_convnet.pb Identity ${P}GRAYLIST_REMOVE=BiasAdd ${P}WHITELIST_ADD=Relu ${P}CLEARLIST_REMOVE=Relu
+# real third-party frozen graphs (the TF1 while-loop LSTM exercises loops and
+# grappler's Enter/Fill rewrites), when the shared corpus is here
+C=${SHARED_CORPUS:-$AMPSCOPE_ROOT/../shared/corpus}/graphs
+if [ -d "$C" ]; then
+    for k in kws_cnn_s_frozen kws_ds_cnn_s_frozen kws_lstm_s_frozen_tf1_while; do
+        [ -f "$C/$k.pb" ] && add "$k" "$C/$k.pb" labels_softmax
+    done
+    [ -f "$C/tfonnx_fc_layers_frozen.pb" ] && add tfonnx_fc_layers_frozen "$C/tfonnx_fc_layers_frozen.pb" output
+else
+    echo "note: $C is absent: the corpus graphs are not compared"
+fi
 "$PY" "$TMP/run_tf.py" "$cases" "$TMP" >"$TMP/tf.out" 2>"$TMP/tf.err" || { echo "FAIL: TensorFlow run"; tail -20 "$TMP/tf.err"; exit 1; }
 
 compared=""
-while IFS=$'\t' read -r name path envs; do
+while IFS=$'\t' read -r name path fetch envs; do
     d=$TMP/$name
     read -r -a vars <<<"$envs"
     tfl=$(awk -v n="$name" '$0 == "@@case " n {on=1; next} /^@@case / {on=0} on' "$TMP/tf.err" |
@@ -118,7 +138,8 @@ while IFS=$'\t' read -r name path envs; do
     fi
     if ls "$d"/graphdef_AutoMixedPrecision_*.pb >/dev/null 2>&1; then
         pre=$(ls "$d"/graphdef_preop_*.pb | head -1)
-        env "${vars[@]}" "$AMPSCOPE" amp "$pre" --no-prepass --preserve x,Identity --json >"$d.json" 2>/dev/null
+        feeds=$(awk '/op: "Placeholder"/ {print prev} {prev=$0}' "$pre.txt" | sed 's/.*name: "\(.*\)"/\1/' | paste -sd, -)
+        env "${vars[@]}" "$AMPSCOPE" amp "$pre" --no-prepass --preserve "$feeds,$fetch" --json >"$d.json" 2>/dev/null
         compared="$compared $name"
     fi
 done <"$cases"

@@ -156,6 +156,44 @@ static void test_edits_match_tf(void **state)
     }
 }
 
+/* real third-party frozen graphs from the shared corpus, against TF 2.19.1
+ * (tests/e2e/amp_vs_tf.sh feeds them to TensorFlow: wav_data -> labels_softmax,
+ * X -> output) */
+static void test_corpus_match_tf(void **state)
+{
+    (void)state;
+    const char *corpus = getenv("SHARED_CORPUS");
+    static const struct expect C[] = {
+        {"kws_cnn_s_frozen.pb", LINE(20, 48, 1)},
+        {"kws_ds_cnn_s_frozen.pb", LINE(42, 97, 1)},
+        {"kws_lstm_s_frozen_tf1_while.pb", LINE(34, 93, 1)}, /* TF1 while loop */
+        {"tfonnx_fc_layers_frozen.pb", LINE(8, 16, 1)},
+    };
+    int done = 0;
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/graphs/%s", corpus ? corpus : "../shared/corpus", C[i].file);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        fclose(f);
+        struct err e;
+        graph *g = graph_load(path, NULL, &e);
+        if (!g)
+            fail_msg("cannot load %s: %s", path, e.msg);
+        amp_plan *p = paint(g, NULL, true);
+        if (strcmp(p->summary, C[i].line))
+            fail_msg("%s:\n  ampscope: %s\n  TF 2.19.1: %s", C[i].file, p->summary, C[i].line);
+        amp_plan_free(p);
+        graph_free(g);
+        done++;
+    }
+    if (!done) {
+        printf("SKIP: the shared corpus graphs are absent\n");
+        skip();
+    }
+}
+
 /* every shared real graph paints without crashing, under every list version */
 static void test_corpus_graphs(void **state)
 {
@@ -209,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_samples_match_tf),
         cmocka_unit_test(test_sample_details),
         cmocka_unit_test(test_edits_match_tf),
+        cmocka_unit_test(test_corpus_match_tf),
         cmocka_unit_test(test_corpus_graphs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
