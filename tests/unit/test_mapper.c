@@ -201,6 +201,15 @@ static void test_repeats(void **state)
     it_assign_repeats(e2, 8, &r);
     assert_int_equal(r.period, 4);
     assert_int_equal(r.n_iters, 2);
+    /* the graph may say the iteration is twice the shortest period */
+    it_assign_period(e2, 8, 4, 2, &r);
+    assert_int_equal(r.n_iters, 2);
+    assert_int_equal(e2[3].iteration, 0);
+    assert_int_equal(e2[4].iteration, 1);
+    it_assign_period(e2, 8, 3, 2, &r); /* 2 events of warmup before 2 x 3 */
+    assert_int_equal(r.n_warmup, 1);
+    assert_int_equal(e2[1].iteration, -1);
+    assert_int_equal(e2[2].iteration, 0);
     /* no repetition: one run */
     e2[2].problem = shapes[2];
     it_assign_repeats(e2, 3, &r);
