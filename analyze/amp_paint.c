@@ -26,6 +26,24 @@ bool pc_is_deny(const struct pctx *c, const char *op)
            (c->treat_infer_as_deny && amp_lists_has(c->l, AMP_LIST_INFER, op));
 }
 
+/* The lists of a vertex's op as the pass sees them, cached per node. */
+static unsigned vlists(const struct pctx *c, int v)
+{
+    int node = c->v[v].node;
+    if (c->lists[node] == 0xff) {
+        const char *op = c->w.n[node].op;
+        c->lists[node] = (unsigned char)((pc_is_allow(c, op) << AMP_LIST_ALLOW) |
+                                         (pc_is_infer(c, op) << AMP_LIST_INFER) |
+                                         (pc_is_clear(c, op) << AMP_LIST_CLEAR) |
+                                         (pc_is_deny(c, op) << AMP_LIST_DENY));
+    }
+    return c->lists[node];
+}
+#define V_ALLOW(c, v) ((vlists(c, v) >> AMP_LIST_ALLOW) & 1)
+#define V_INFER(c, v) ((vlists(c, v) >> AMP_LIST_INFER) & 1)
+#define V_CLEAR(c, v) ((vlists(c, v) >> AMP_LIST_CLEAR) & 1)
+#define V_DENY(c, v) ((vlists(c, v) >> AMP_LIST_DENY) & 1)
+
 bool pc_fp32(const struct pctx *c, int v) { return c->v[v].dtype == TF_DT_FLOAT; }
 
 /* SupportsF16DataType: the OpDef's allowed types for the attr contain bf16. */
@@ -341,7 +359,7 @@ struct setarg {
 static bool p2_up_enter(struct pctx *c, int idx, int root, void *arg)
 {
     bool *up = ((struct setarg *)arg)->set;
-    return idx == root || (!up[idx] && pc_is_clear(c, pc_vop(c, idx)));
+    return idx == root || (!up[idx] && V_CLEAR(c, idx));
 }
 static void p2_up_pre(struct pctx *c, int idx, int src, int root, void *arg)
 {
@@ -371,10 +389,10 @@ static void pass2(struct pctx *c)
 {
     struct setarg a = {xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (pc_is_deny(c, pc_vop(c, r)) || pc_is_infer(c, pc_vop(c, r)))
+        if (V_DENY(c, r) || V_INFER(c, r))
             pc_dfs(c, r, DIR_IN, p2_up_enter, p2_up_pre, &a);
     for (int r = 0; r < c->nv; r++) {
-        if (c->v[r].deny || !pc_is_deny(c, pc_vop(c, r)))
+        if (c->v[r].deny || !V_DENY(c, r))
             continue;
         pc_dfs(c, r, DIR_OUT, p2_down_enter, p2_down_pre, &a);
     }
@@ -386,10 +404,9 @@ static void pass2(struct pctx *c)
 static bool p3_down_enter(struct pctx *c, int idx, int root, void *arg)
 {
     bool *down = ((struct setarg *)arg)->set;
-    const char *op = pc_vop(c, idx);
     return idx == root ||
-           (!down[idx] && !pc_is_allow(c, op) && !c->v[idx].deny && pc_vproc(c, idx) &&
-            pc_fp32(c, idx) && pc_supports(c, idx) && (pc_is_clear(c, op) || pc_is_infer(c, op)));
+           (!down[idx] && !V_ALLOW(c, idx) && !c->v[idx].deny && pc_vproc(c, idx) &&
+            pc_fp32(c, idx) && pc_supports(c, idx) && (V_CLEAR(c, idx) || V_INFER(c, idx)));
 }
 static void p3_down_pre(struct pctx *c, int idx, int src, int root, void *arg)
 {
@@ -424,11 +441,11 @@ static void pass3(struct pctx *c)
 {
     struct setarg d = {xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (pc_vproc(c, r) && pc_is_allow(c, pc_vop(c, r)))
+        if (pc_vproc(c, r) && V_ALLOW(c, r))
             pc_dfs(c, r, DIR_OUT, p3_down_enter, p3_down_pre, &d);
     struct p3arg a = {d.set, xcalloc((size_t)c->nv + 1, sizeof(bool))};
     for (int r = 0; r < c->nv; r++)
-        if (pc_vproc(c, r) && !a.up[r] && pc_is_allow(c, pc_vop(c, r)))
+        if (pc_vproc(c, r) && !a.up[r] && V_ALLOW(c, r))
             pc_dfs(c, r, DIR_IN, p3_up_enter, p3_up_pre, &a);
     /* `via` was scratch for pass 3 */
     for (int i = 0; i < c->nv; i++)
@@ -442,7 +459,7 @@ static void pass4(struct pctx *c)
 {
     for (int i = 0; i < c->nv; i++) {
         struct vtx *x = &c->v[i];
-        if (!pc_vproc(c, i) || x->deny || x->allow || !pc_is_infer(c, pc_vop(c, i)) || !pc_fp32(c, i) ||
+        if (!pc_vproc(c, i) || x->deny || x->allow || !V_INFER(c, i) || !pc_fp32(c, i) ||
             !pc_supports_dtype(c, i))
             continue;
         bool has_allow = false;
@@ -473,7 +490,7 @@ static bool p5_enter(struct pctx *c, int idx, int root, void *arg)
     const struct vtx *x = &c->v[idx];
     return idx == root ||
            (!x->allow && !x->deny && pc_vproc(c, idx) && pc_fp32(c, idx) && pc_supports(c, idx) &&
-            pc_is_clear(c, pc_vop(c, idx)) && !pc_reads_ref_var(c, x->node));
+            V_CLEAR(c, idx) && !pc_reads_ref_var(c, x->node));
 }
 static void p5_pre(struct pctx *c, int idx, int src, int root, void *arg)
 {
@@ -499,7 +516,7 @@ static void pass5(struct pctx *c)
 static void pass6(struct pctx *c)
 {
     for (int i = 0; i < c->nv; i++)
-        if (pc_is_allow(c, pc_vop(c, i)) && c->v[i].allow && !pc_supports_dtype(c, i)) {
+        if (V_ALLOW(c, i) && c->v[i].allow && !pc_supports_dtype(c, i)) {
             c->v[i].allow = false;
             c->v[i].unpainted6 = true;
         }
@@ -678,6 +695,7 @@ static void free_ctx(struct pctx *c)
     free(c->def);
     free(c->opaque);
     free(c->process);
+    free(c->lists);
     free(c->stamp);
     free(c->state);
     free(c->stack);
@@ -734,6 +752,8 @@ amp_plan *amp_paint(const graph *g, const amp_lists *l, const struct amp_opts *o
     }
     wg_fanouts(&c.w, &c.fan);
     c.process = xcalloc((size_t)c.w.count + 1, sizeof(bool));
+    c.lists = xmalloc((size_t)c.w.count + 1);
+    memset(c.lists, 0xff, (size_t)c.w.count + 1);
     for (int i = 0; i < c.w.count; i++)
         if (c.w.n[i].alive)
             p->total++;
@@ -824,7 +844,7 @@ amp_plan *amp_paint(const graph *g, const amp_lists *l, const struct amp_opts *o
     {
         int n_allow = 0;
         for (int i = 0; i < c.nv; i++)
-            if (pc_vproc(&c, i) && pc_is_allow(&c, pc_vop(&c, i))) {
+            if (pc_vproc(&c, i) && V_ALLOW(&c, i)) {
                 c.v[i].allow = true;
                 c.v[i].pass = 1;
                 n_allow++;

@@ -40,6 +40,7 @@ struct pctx {
     int *n_inv, *n_outv;
     const struct amp_opdef **def;
     bool *process, *opaque;
+    unsigned char *lists;     /* per work node: bit (1 << enum amp_list), cached; 0xff = not yet */
     bool treat_infer_as_deny;
     /* dfs scratch */
     int *stamp;

@@ -776,6 +776,14 @@ void amp_prepass_run(struct wgraph *w, amp_plan *p)
                   "constant-folded (%d Const(s) dropped), %d division(s) by a constant turned into "
                   "a multiplication, %d loop-invariant constant(s) copied past Enter: %d -> %d nodes",
                   s.removed[0], s.removed[1], s.folded, s.removed[2], s.recip, s.enter, before, after);
+    const graph *g = p->g;
+    if (g->n_functions > 0 || g->format == G_FMT_SAVEDMODEL || g->format == G_FMT_SAVEDMODEL_TEXT ||
+        g->format == G_FMT_METAGRAPH || g->format == G_FMT_METAGRAPH_TEXT)
+        amp_plan_note(p,
+                      "SavedModel/function graph: TensorFlow inlines the function bodies and drops "
+                      "the variable plumbing before AMP, which ampscope does not model, so X/Y "
+                      "differ from TensorFlow's line; for exact results paint TensorFlow's own "
+                      "graphdef_preop_* dump with --no-prepass");
     amp_plan_note(p,
                   "not modelled: shape materialization (Shape/Size/Rank of static shapes), "
                   "arithmetic simplification inside constant folding (x*1, x+0, constant push-down) "
