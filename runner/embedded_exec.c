@@ -496,6 +496,44 @@ static void ex_done(struct ek_ex *x)
         fclose(x->truth);
 }
 
+/* AMPSCOPE_DUMP_DIR (for checking the executor against TensorFlow): the
+ * inputs and the graph outputs of the last pass as raw little-endian f32,
+ * <node name with / as _>.in.f32 / .out.f32. */
+static void dump_tensors(struct ek_ex *x, const char *dir)
+{
+    struct err e2;
+    if (util_mkdirs(dir, &e2) != ST_OK)
+        return;
+    for (int k = 0; k < x->p->n_order; k++) {
+        int i = x->p->order[k];
+        bool out = false;
+        for (int q = 0; q < x->g->n_outputs; q++)
+            out |= x->g->outputs[q].node == i;
+        bool in = x->p->n[i].kind == EK_INPUT;
+        struct ek_val *v = &x->v[i];
+        if ((!in && !out) || !v->ready)
+            continue;
+        int64_t n = ek_elems(v->rank, v->dims);
+        float *f = xmalloc((size_t)(n > 0 ? n : 1) * 4);
+        for (int64_t j = 0; j < n; j++) {
+            if (v->dt == dnnl_bf16) {
+                uint32_t u = (uint32_t)((const uint16_t *)v->buf)[j] << 16;
+                memcpy(&f[j], &u, 4);
+            } else {
+                f[j] = ((const float *)v->buf)[j];
+            }
+        }
+        char name[512], path[4096];
+        snprintf(name, sizeof name, "%s", x->g->nodes[i].name);
+        for (char *c = name; *c; c++)
+            if (*c == '/')
+                *c = '_';
+        snprintf(path, sizeof path, "%s/%s.%s.f32", dir, name, in ? "in" : "out");
+        util_write_file_atomic(path, f, (size_t)n * 4, &e2);
+        free(f);
+    }
+}
+
 int ek_child_main(void *ctx, int progress_fd)
 {
     const struct ek_run *r = ctx;
@@ -563,6 +601,9 @@ int ek_child_main(void *ctx, int progress_fd)
         proc_progress(progress_fd, "iter %d %d", it + 1, total);
     }
     proc_progress(progress_fd, "phase done");
+    const char *dump = getenv("AMPSCOPE_DUMP_DIR");
+    if (dump && *dump && rc == 0)
+        dump_tensors(&x, dump);
     ex_done(&x);
     return rc;
 }
