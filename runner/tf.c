@@ -174,11 +174,11 @@ static enum status probe_one(const char *python, const char *driver, struct bk_t
         char s[128];
         proc_status_str(&st, s, sizeof s);
         if (st.state == PROC_EXITED && st.exit_code == 127)
-            snprintf(why, why_size, "%s: not found", python);
+            snprintf(why, why_size, "not found");
         else if (st.state == PROC_EXITED && st.exit_code == 3)
-            snprintf(why, why_size, "%s: no TensorFlow there", python);
+            snprintf(why, why_size, "no TensorFlow there");
         else
-            snprintf(why, why_size, "%s: TensorFlow probe failed (%s)", python, s);
+            snprintf(why, why_size, "not a working Python with TensorFlow (%s)", s);
         free(out);
         return ST_ENOENT;
     }
@@ -223,13 +223,15 @@ enum status bk_tf_probe(const char *python_override, struct bk_tf_info *out, str
     for (int i = 0; i < n; i++) {
         char why[512];
         struct bk_tf_info info = *out;
+        why[0] = 0;
         if (probe_one(cands[i].path, out->driver, &info, why, sizeof why) == ST_OK) {
             *out = info;
             string_copy(out->source, cands[i].source);
             return ST_OK;
         }
         size_t l = strlen(tried);
-        snprintf(tried + l, sizeof tried - l, "%s%s (%s)", l ? "; " : "", why, cands[i].source);
+        snprintf(tried + l, sizeof tried - l, "%s%s (from %s): %s", l ? "; " : "", cands[i].path,
+                 cands[i].source, why);
     }
     return err_set(e, ST_ENOENT, "no TensorFlow found: tried %s. To get it: %s", tried, BK_TF_HOWTO);
 }
