@@ -438,6 +438,117 @@ static void edge_facts(lay_layout *L, int src, int port, const char **dtype, con
     }
 }
 
+/* ---- shared sources --------------------------------------------------------------- */
+
+/* A node without data inputs (Const, Placeholder) read from more than a few
+ * scopes: kept out of its group so it can be drawn beside each consumer. */
+static bool shared_source(const graph *g, const bool *keep, int i, int depth)
+{
+    const struct g_node *n = &g->nodes[i];
+    if (n->n_data_inputs > 0 || n->n_outs <= 8)
+        return false;
+    const char *seen[9];
+    int ns = 0;
+    size_t seen_len[9];
+    for (int k = 0; k < n->n_outs && ns <= 8; k++) {
+        int c = n->outs[k].node;
+        if (c < 0 || !keep[c] || n->outs[k].port < 0)
+            continue;
+        const char *cn = g->nodes[c].name;
+        size_t pl = scope_prefix(cn, depth);
+        if (!pl)
+            pl = strlen(cn);
+        bool dup = false;
+        for (int j = 0; j < ns && !dup; j++)
+            dup = seen_len[j] == pl && !strncmp(seen[j], cn, pl);
+        if (!dup) {
+            seen[ns] = cn;
+            seen_len[ns++] = pl;
+        }
+    }
+    return ns > 8;
+}
+
+#define LAY_FANOUT_MAX 8
+
+static int new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *name);
+
+static int copy_box(lay_layout *L, size_t *cap_nodes, int x)
+{
+    int r = new_node(L, cap_nodes, L->nodes[x].kind, L->nodes[x].name);
+    struct lay_node keep = L->nodes[x];
+    keep.replica_of = L->nodes[x].replica_of >= 0 ? L->nodes[x].replica_of : x;
+    keep.focus = false;
+    L->nodes[r] = keep;
+    return r;
+}
+
+/* A source box (no inputs, or the only input is itself a source) whose
+ * output goes to more than LAY_FANOUT_MAX boxes is copied next to each
+ * consumer: otherwise dot routes each of those edges through every rank in
+ * between and the layout time explodes (and the picture fills with lines). */
+static void replicate_fanout(lay_layout *L, size_t *cap_nodes, size_t *cap_edges)
+{
+    int n0 = L->n_nodes, e0 = L->n_edges;
+    int *indeg = xcalloc((size_t)(n0 ? n0 : 1), sizeof *indeg);
+    int *outdeg = xcalloc((size_t)(n0 ? n0 : 1), sizeof *outdeg);
+    int *parent = xmalloc(sizeof *parent * (size_t)(n0 ? n0 : 1));
+    for (int i = 0; i < n0; i++)
+        parent[i] = -1;
+    for (int k = 0; k < e0; k++) {
+        indeg[L->edges[k].to]++;
+        outdeg[L->edges[k].from]++;
+        parent[L->edges[k].to] = L->edges[k].from;
+    }
+    for (int x = 0; x < n0; x++) {
+        if (outdeg[x] <= LAY_FANOUT_MAX || L->nodes[x].kind == LAY_GROUP)
+            continue;
+        int p = indeg[x] == 1 ? parent[x] : -1;
+        bool is_cast = L->nodes[x].kind == LAY_CAST;
+        if (indeg[x] > 1 || (p >= 0 && indeg[p] > 0 && !is_cast))
+            continue;
+        /* a cast of something that is not a plain source: its copies stand
+         * alone (the tooltip names the source) */
+        if (p >= 0 && (indeg[p] > 0 || L->nodes[p].kind == LAY_GROUP))
+            p = -1;
+        char buf[600];
+        snprintf(buf, sizeof buf, "feeds %d boxes, so it is drawn beside each of them%s%s", outdeg[x],
+                 is_cast ? "; cast of the output of " : "",
+                 is_cast && indeg[x] == 1 ? L->nodes[parent[x]].name : "");
+        const char *why = strpool_intern(L->pool, buf, strlen(buf));
+        bool first = true;
+        for (int k = 0; k < e0; k++) {
+            if (L->edges[k].from != x || L->edges[k].control)
+                continue;
+            if (first) { /* the original keeps its first consumer */
+                first = false;
+                continue;
+            }
+            int r = copy_box(L, cap_nodes, x);
+            L->nodes[r].why = why;
+            L->edges[k].from = r;
+            if (p >= 0) {
+                int rp = copy_box(L, cap_nodes, p);
+                int in = -1;
+                for (int j = 0; j < e0 && in < 0; j++)
+                    if (L->edges[j].from == p && L->edges[j].to == x)
+                        in = j;
+                xgrow(&L->edges, cap_edges, (size_t)L->n_edges + 1, sizeof *L->edges);
+                struct lay_edge *ne = &L->edges[L->n_edges++];
+                *ne = in >= 0 ? L->edges[in] : (struct lay_edge){0};
+                ne->from = rp;
+                ne->to = r;
+                ne->count = 1;
+                ne->pts = NULL;
+                ne->n_pts = 0;
+            }
+        }
+    }
+    free(indeg);
+    free(outdeg);
+    free(parent);
+}
+
 /* ---- build -------------------------------------------------------------------- */
 
 static int new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *name)
@@ -446,7 +557,7 @@ static int new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *
     struct lay_node *n = &L->nodes[L->n_nodes];
     memset(n, 0, sizeof *n);
     n->kind = kind;
-    n->node = n->cast = n->group = -1;
+    n->node = n->cast = n->group = n->replica_of = -1;
     n->name = name;
     n->time_ms = n->share = NAN;
     char buf[128];
@@ -604,7 +715,8 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
             continue;
         size_t pl = L->collapse_depth > 0 && i != focus
                         ? scope_prefix(g->nodes[i].name, L->collapse_depth) : 0;
-        if (pl && strmap_getn(&scope_size, g->nodes[i].name, pl, 0) >= min) {
+        if (pl && strmap_getn(&scope_size, g->nodes[i].name, pl, 0) >= min &&
+            !shared_source(g, keep, i, L->collapse_depth)) {
             int gi = strmap_getn(&scope_group, g->nodes[i].name, pl, -1);
             if (gi < 0) {
                 const char *scope = strpool_intern(L->pool, g->nodes[i].name, pl);
@@ -752,6 +864,7 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
     if (opts->edge_labels == 0 || (opts->edge_labels < 0 && L->n_edges > 400))
         for (int k = 0; k < L->n_edges; k++)
             L->edges[k].dtype = L->edges[k].shape = NULL;
+    replicate_fanout(L, &cap_nodes, &cap_edges);
     make_title(L, opts);
     if (lay_gv_build(L, e) != ST_OK) {
         lay_free(L);

@@ -59,6 +59,10 @@ struct lay_node {
     bool cast_to_bf16;    /* LAY_CAST: direction */
     bool focus;           /* the --focus node */
     bool fused;           /* ran as a post-op inside another node's primitive (why says whose) */
+    int replica_of;       /* -1; else the box this one copies: a source feeding many boxes
+                             (a shared constant, an input, the cast of one) is drawn once
+                             next to each consumer, as TensorBoard does, instead of sending
+                             edges across the whole drawing (node_of points at the original) */
     double time_ms;       /* per iteration (measured), NaN when unknown */
     double share;         /* of mapped time, 0..1, NaN when unknown */
     const char *impl;     /* kernel ("brg:avx512_core_amx_bf16"), NULL when unknown */

@@ -164,7 +164,12 @@ static void graph_label(const lay_layout *L, struct abuf *b)
         ENT(lay_style_of(LAY_PREC_FP32), false, 2, "fp32 (predicted): orange, square, dashed border");
         ENT(lay_style_of(LAY_PREC_NONE), true, 1, lay_style_of(LAY_PREC_NONE)->legend);
         ENT(&LAY_STYLE_CAST_PLANNED, false, 1, "Cast the painter plans to insert: dashed diamond");
+        if (L->n_groups)
+            ENT(lay_style_of(LAY_PREC_MIXED), false, 1, "mixed bf16 and fp32 (a scope): striped");
     }
+    if (L->n_groups)
+        ENT(lay_style_of(LAY_PREC_NONE), false, 1,
+            "collapsed name scope: \"scope/ (N nodes)\", member counts by precision");
 #undef ENT
     int cols = 3;
     abuf_puts(b, "<TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"2\">");
@@ -210,6 +215,17 @@ enum status lay_gv_build(lay_layout *L, struct err *e)
     agattr(g, AGRAPH, S("labeljust"), S("l"));
     agattr(g, AGRAPH, S("bgcolor"), S("white"));
     agattr(g, AGRAPH, S("pad"), S("0.2"));
+    /* Big drawings: cap dot's crossing minimisation and network simplex so a
+     * node with edges into every rank (a shared constant feeding every
+     * block) cannot make the layout take minutes. */
+    long long_work = (long)L->n_nodes + 2L * L->n_edges;
+    if (long_work > 400) {
+        agattr(g, AGRAPH, S("mclimit"), S(long_work > 1500 ? "0.05" : "0.3"));
+        agattr(g, AGRAPH, S("nslimit"), S("2"));
+        agattr(g, AGRAPH, S("nslimit1"), S("2"));
+        agattr(g, AGRAPH, S("searchsize"), S("20"));
+        agattr(g, AGRAPH, S("remincross"), S("false"));
+    }
     struct abuf b;
     abuf_init(&b);
     graph_label(L, &b);
