@@ -7,8 +7,9 @@
  * "<call node>/<body node>" with `parent` pointing at the call node, so every
  * real op is visible while the call structure is kept.
  *
- * Ownership: the graph owns every string (interned in its pool) and every
- * array; graph_free() releases everything. Pointers into a graph stay valid
+ * Ownership: the graph owns every string (interned in its pool, or kept in
+ * the decoded protobuf it holds) and every array; graph_free() releases
+ * everything. Pointers into a graph stay valid
  * until graph_free().
  */
 #ifndef AMPSCOPE_ANALYZE_GRAPH_H

@@ -230,6 +230,7 @@ static int add_node(struct bld *b, const Tensorflow__NodeDef *nd, int inst)
     n->function = -1;
     const char *name = nd->name ? nd->name : "";
     b->tmp.len = 0;
+    bool own_name = inst < 0 && *name; /* top-level names point into the protobuf */
     if (inst >= 0) {
         const struct inst *in = &b->insts[inst];
         abuf_puts(&b->tmp, g->nodes[in->call].name);
@@ -238,23 +239,27 @@ static int add_node(struct bld *b, const Tensorflow__NodeDef *nd, int inst)
         n->function = in->fn;
         n->depth = in->depth;
     }
-    abuf_puts(&b->tmp, name);
+    if (!own_name)
+        abuf_puts(&b->tmp, name);
     if (!*name) {
         abuf_printf(&b->tmp, "_unnamed_%d", id);
         graph_warn(g, "node #%d has no name; called it '%s'", id, b->tmp.data);
     }
-    if (strmap_get(&g->by_name, b->tmp.data, -1) >= 0) {
+    const char *key = own_name ? name : b->tmp.data;
+    if (strmap_get(&g->by_name, key, -1) >= 0) {
         if (inst < 0) {
             err_at(b->e, ST_EFORMAT, g->path, 0, 0,
                    "two nodes are named '%s' (node #%d and an earlier one); node names must "
                    "be unique in a GraphDef",
-                   b->tmp.data, id);
+                   key, id);
             return -1;
         }
         abuf_printf(&b->tmp, "_dup%d", id);
         graph_warn(g, "inlined node name clashes; renamed to '%s'", b->tmp.data);
     }
-    n->name = g_intern(g, b->tmp.data);
+    /* The protobuf (graph_priv.root, or the caller's for graph_from_graphdef)
+     * lives as long as the graph, so its strings can be used in place. */
+    n->name = own_name ? name : g_intern(g, b->tmp.data);
     n->op = g_intern(g, nd->op);
     n->device = g_intern(g, nd->device);
     const char *slash = strrchr(n->name, '/');
@@ -269,7 +274,7 @@ static int add_node(struct bld *b, const Tensorflow__NodeDef *nd, int inst)
     n->inputs = nd->n_input ? g_alloc(g, nd->n_input * sizeof *n->inputs) : NULL;
     for (size_t i = 0; i < nd->n_input; i++) {
         const char *t = nd->input[i] ? nd->input[i] : "";
-        n->inputs[i].text = g_intern(g, t);
+        n->inputs[i].text = nd->input[i] ? nd->input[i] : g_intern(g, "");
         n->inputs[i].node = -1;
         n->inputs[i].port = t[0] == '^' ? -1 : 0;
         if (t[0] != '^')
