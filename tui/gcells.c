@@ -249,6 +249,39 @@ void gc_build(struct tui_gcells *gc, const struct tui_model *m)
                  groups, gc->depth);
 }
 
+int gc_visible_at(const graph *g, int depth)
+{
+    if (depth <= 0)
+        return g->n_nodes;
+    struct strmap m;
+    struct strpool *pool = strpool_new();
+    strmap_init(&m);
+    int loose = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const char *name = g->nodes[i].name;
+        size_t pl = 0;
+        int comps = 0;
+        for (const char *p = name; *p; p++)
+            if (*p == '/' && ++comps == depth) {
+                pl = (size_t)(p - name);
+                break;
+            }
+        if (!pl) {
+            loose++;
+            continue;
+        }
+        int c = strmap_getn(&m, name, pl, 0);
+        strmap_put(&m, strpool_intern(pool, name, pl), c + 1);
+    }
+    int vis = loose;
+    for (size_t k = 0; k < m.cap; k++)
+        if (m.keys[k])
+            vis += m.vals[k] >= 2 ? 1 : m.vals[k];
+    strmap_done(&m);
+    strpool_free(pool);
+    return vis;
+}
+
 int gc_move(const struct tui_gcells *gc, int u, int dx, int dy)
 {
     if (u < 0 || u >= gc->n_units)

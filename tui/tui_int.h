@@ -273,6 +273,9 @@ void gc_done(struct tui_gcells *gc);
 void gc_recolor(struct tui_gcells *gc, const struct tui_model *m);
 /* The unit showing graph node n (its group when collapsed), -1. */
 int gc_unit_of(const struct tui_gcells *gc, int node);
+/* Boxes drawn when scopes of `depth` (>= 2 members) collapse (0 = none). */
+#define GC_MAX_BOXES 400 /* more would make dot (and the keyboard) slow */
+int gc_visible_at(const graph *g, int depth);
 /* Spatial move from unit u in direction (dx, dy) in {-1,0,1}; returns u when
  * nothing lies that way. Casts are skipped. */
 int gc_move(const struct tui_gcells *gc, int u, int dx, int dy);

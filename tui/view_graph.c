@@ -270,6 +270,12 @@ static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_re
             }
             want = d + 1;
         }
+        int vis = gc_visible_at(a->m.g, want);
+        if (r != REQ_COLLAPSE && (vis > GC_MAX_BOXES || (vis == a->m.g->n_nodes && vis > GC_MAX_BOXES))) {
+            tui_msg(a, true, "depth %d would draw %d boxes (more than %d): use the nodes view (2) or :node NAME",
+                    want, vis, GC_MAX_BOXES);
+            return TR_HANDLED | TR_REDRAW;
+        }
         const struct gc_unit *u = &p->gc.units[p->cursor];
         int keep = u->kind == GC_OP ? u->node : -1;
         if (u->kind == GC_GROUP) {
@@ -278,7 +284,8 @@ static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_re
         }
         p->gc.want_depth = want;
         gc_build(&p->gc, &a->m);
-        if (p->gc.depth == d && r != REQ_COLLAPSE) { /* a deeper cut changed nothing: expand all */
+        if (p->gc.depth == d && r != REQ_COLLAPSE && a->m.g->n_nodes <= GC_MAX_BOXES) {
+            /* a deeper cut changed nothing: expand all */
             p->gc.want_depth = 0;
             gc_build(&p->gc, &a->m);
         }

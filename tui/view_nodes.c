@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct nodes_view {
     int *idx;        /* rows shown, in order */
@@ -420,6 +421,25 @@ static unsigned ops_request(struct tui_app *a, struct tui_view *v, enum tui_req 
     return tui_app_command(a, cmd) | TR_HANDLED;
 }
 
+static unsigned ops_search(struct tui_app *a, struct tui_view *v, const char *text, int dir)
+{
+    struct ops_view *p = v->priv;
+    for (int i = 0; i < p->n; i++) /* an exact op type first */
+        if (!strcasecmp(a->m.ops[p->idx[i]].op, text)) {
+            v->cursor = i;
+            return TR_HANDLED | TR_REDRAW;
+        }
+    for (int k = 1; k <= p->n; k++) {
+        int i = ((v->cursor + dir * k) % p->n + p->n) % p->n;
+        if (tui_contains(a->m.ops[p->idx[i]].op, text)) {
+            v->cursor = i;
+            return TR_HANDLED | TR_REDRAW;
+        }
+    }
+    tui_msg(a, true, "/%s: no op type matches", text);
+    return TR_HANDLED | TR_REDRAW;
+}
+
 const struct view_ops tui_view_ops = {
     .name = "ops",
     .title = "Ops",
@@ -429,5 +449,6 @@ const struct view_ops tui_view_ops = {
     .draw = ops_draw,
     .request = ops_request,
     .select = ops_select,
+    .search = ops_search,
     .done = ops_done,
 };
