@@ -93,8 +93,9 @@ static const char *list_flag(enum amp_list l, bool add)
     return (unsigned)l < AMP_LIST__COUNT ? (add ? a[l] : r[l]) : "?";
 }
 
-enum status env_moves_flag(struct env_moves *m, const amp_lists *ref, enum amp_list list, bool add,
-                           const char *csv, bool (*extra_known)(const char *op), struct err *e)
+static enum status moves_flag(struct env_moves *m, const amp_lists *ref, enum amp_list list, bool add,
+                              const char *csv, bool (*extra_known)(const char *op), bool apply,
+                              struct err *e)
 {
     const char *flag = list_flag(list, add);
     if (!csv || !*csv)
@@ -124,16 +125,18 @@ enum status env_moves_flag(struct env_moves *m, const amp_lists *ref, enum amp_l
                            flag, op, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
         }
         if (add) {
-            env_moves_set(m, op, list);
+            if (apply)
+                env_moves_set(m, op, list);
         } else {
             /* off this list: onto no list, unless a move already sends it elsewhere */
             bool found;
             enum amp_list cur = move_of(m, op, &found);
             if (!found && ref)
                 cur = amp_lists_default(ref, op);
-            if (cur == list || (!found && !ref))
-                env_moves_set(m, op, AMP_LIST_NONE);
-            else if (!found)
+            if (cur == list || (!found && !ref)) {
+                if (apply)
+                    env_moves_set(m, op, AMP_LIST_NONE);
+            } else if (!found)
                 return err_set(e, ST_EINVAL,
                                "%s %s: %s is not on the %s list in the TF %s lists (it is on %s%s); "
                                "nothing to remove", flag, op, op, amp_list_name(list),
@@ -146,6 +149,14 @@ enum status env_moves_flag(struct env_moves *m, const amp_lists *ref, enum amp_l
         p = c + 1;
     }
     return ST_OK;
+}
+
+enum status env_moves_flag(struct env_moves *m, const amp_lists *ref, enum amp_list list, bool add,
+                           const char *csv, bool (*extra_known)(const char *op), struct err *e)
+{
+    /* all or nothing: check every name before recording any */
+    enum status st = moves_flag(m, ref, list, add, csv, extra_known, false, e);
+    return st != ST_OK ? st : moves_flag(m, ref, list, add, csv, extra_known, true, e);
 }
 
 void env_moves_from_lists(struct env_moves *m, const amp_lists *l)
