@@ -54,6 +54,53 @@ static bool has_ctl_to(const struct wnode *n, int src)
     return false;
 }
 
+/* ---- only what the fetches need -------------------------------------------- */
+
+/* The session hands grappler the transitive fanin (data and control) of the
+ * fetch and feed nodes only; everything else is gone before any pass. */
+static void keep_fanin(struct pp *s)
+{
+    struct wgraph *w = s->w;
+    bool *seen = xcalloc((size_t)w->count + 1, sizeof(bool));
+    int *stack = xmalloc(((size_t)w->count + 1) * sizeof(int));
+    int sp = 0, roots = 0;
+    const graph *g = s->p->g;
+    for (int i = 0; i < w->count; i++) {
+        bool root = w->n[i].alive && w->n[i].preserve;
+        /* a fetched function call is inlined: its body nodes stand for it */
+        for (int a = w->n[i].gi >= 0 ? g->nodes[w->n[i].gi].parent : -1, d = 0;
+             !root && a >= 0 && d < 64; a = g->nodes[a].parent, d++)
+            root = w->n[a].preserve;
+        if (root && w->n[i].alive) {
+            seen[i] = true;
+            stack[sp++] = i;
+            roots++;
+        }
+    }
+    if (!roots) {
+        free(seen);
+        free(stack);
+        return;
+    }
+    while (sp) {
+        const struct wnode *n = &w->n[stack[--sp]];
+        for (int k = 0; k < n->n_in + n->n_ctl; k++) {
+            int src = k < n->n_in ? n->in_n[k] : n->ctl[k - n->n_in];
+            if (src >= 0 && !seen[src] && w->n[src].alive) {
+                seen[src] = true;
+                stack[sp++] = src;
+            }
+        }
+    }
+    for (int i = 0; i < w->count; i++)
+        if (w->n[i].alive && !seen[i]) {
+            kill(s, i, "not needed for the fetch nodes: the session never gives it to grappler");
+            s->removed[0]++;
+        }
+    free(seen);
+    free(stack);
+}
+
 /* ---- model pruner --------------------------------------------------------- */
 
 static bool op_is(const char *op, const char *const *set)
@@ -760,6 +807,7 @@ void amp_prepass_run(struct wgraph *w, amp_plan *p)
     memset(&s, 0, sizeof s);
     s.w = w;
     s.p = p;
+    keep_fanin(&s);
     prune(&s);
     cse(&s);
     materialize_fill(&s);
