@@ -141,6 +141,14 @@ static void print_report(const amp_plan *p, const amp_lists *l, const graph *g, 
     printf("%sampscope amp%s %s: %d nodes, TF %s lists (%s)%s\n", B, Z, path, g->n_nodes,
            amp_lists_version(l), amp_lists_covers(l),
            p->level == AMP_LEVEL_TREAT_INFER_AS_DENY ? ", level TREAT_INFER_AS_DENY" : "");
+    if (g->tf_version && *g->tf_version) {
+        struct err e2;
+        amp_lists *saved = amp_lists_new(g->tf_version, &e2);
+        if (saved && strcmp(amp_lists_version(saved), amp_lists_version(l)))
+            printf("  %snote: the model was saved by TensorFlow %s; --tf-version %s predicts for that "
+                   "release's lists%s\n", D, g->tf_version, g->tf_version, Z);
+        amp_lists_free(saved);
+    }
     const char *const *names, *const *values;
     int ne = amp_lists_env(l, &names, &values);
     for (int i = 0; i < ne; i++)
