@@ -427,7 +427,7 @@ static void test_format_tools(void **state)
                 snprintf(unit, sizeof unit, "%s/ampscope-test.service", dir);
                 snprintf(cmd, sizeof cmd,
                          "{ printf '[Unit]\\nDescription=t\\n'; cat '%s'; printf 'ExecStart=/bin/true\\n'; } > '%s' && "
-                         "systemd-analyze verify --man=no '%s' 2>&1 | grep -i 'environment' ; test $? -ne 0",
+                         "systemd-analyze verify --man=no '%s' 2>&1 | grep -iE 'invalid|environment|ignoring' ; test $? -ne 0",
                          path, unit, unit);
             }
             break;
