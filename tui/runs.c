@@ -12,37 +12,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "MatMul->deny Exp->allow" from list_env lines: every ADD names where an op
+ * went; a REMOVE without an ADD of the same op says it left its list. */
 static void short_changes(const char *list_env, char *out, size_t size)
 {
     static const char pre[] = "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_";
-    struct abuf b;
-    abuf_init(&b);
-    for (const char *p = list_env; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char line[512];
-        snprintf(line, sizeof line, "%.*s", (int)len, p);
-        char *name = line;
-        if (!strncmp(name, pre, sizeof pre - 1))
-            name += sizeof pre - 1;
-        char *eq = strchr(name, '=');
-        if (eq) {
+    static const struct {
+        const char *var, *list;
+    } lists[] = {{"ALLOWLIST", "allow"}, {"WHITELIST", "allow"}, {"INFERLIST", "infer"},
+                 {"GRAYLIST", "infer"},  {"CLEARLIST", "clear"}, {"DENYLIST", "deny"},
+                 {"BLACKLIST", "deny"}};
+    struct abuf add, rem;
+    abuf_init(&add);
+    abuf_init(&rem);
+    for (int pass = 0; pass < 2; pass++)
+        for (const char *p = list_env; p && *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            char line[512];
+            snprintf(line, sizeof line, "%.*s", (int)len, p);
+            p = nl ? nl + 1 : p + len;
+            char *eq = strchr(line, '=');
+            if (!eq || strncmp(line, pre, sizeof pre - 1))
+                continue;
             *eq = 0;
-            char kind[32] = "";
-            const char *sign = strstr(name, "_REMOVE") ? "-" : "+";
-            snprintf(kind, sizeof kind, "%.*s", (int)strcspn(name, "_"), name);
-            for (char *k = kind; *k; k++)
-                *k = (char)(*k >= 'A' && *k <= 'Z' ? *k + 32 : *k);
-            if (!strcmp(kind, "allowlist") || !strcmp(kind, "whitelist")) strcpy(kind, "allow");
-            if (!strcmp(kind, "inferlist") || !strcmp(kind, "graylist")) strcpy(kind, "infer");
-            if (!strcmp(kind, "clearlist")) strcpy(kind, "clear");
-            if (!strcmp(kind, "denylist") || !strcmp(kind, "blacklist")) strcpy(kind, "deny");
-            abuf_printf(&b, "%s%s%s%s", b.len ? " " : "", kind, sign, eq + 1);
+            const char *name = line + sizeof pre - 1, *list = NULL;
+            for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+                if (!strncmp(name, lists[i].var, strlen(lists[i].var)))
+                    list = lists[i].list;
+            if (!list)
+                continue;
+            bool is_add = strstr(name, "_ADD") != NULL;
+            char ops[400];
+            snprintf(ops, sizeof ops, "%s", eq + 1);
+            for (char *s = NULL, *op = strtok_r(ops, ",", &s); op; op = strtok_r(NULL, ",", &s)) {
+                if (pass == 0 && is_add)
+                    abuf_printf(&add, "%s%s->%s", add.len ? " " : "", op, list);
+                if (pass == 1 && !is_add) {
+                    char key[420];
+                    snprintf(key, sizeof key, "%s->", op);
+                    if (!add.data || !strstr(add.data, key))
+                        abuf_printf(&rem, " %s-off-%s", op, list);
+                }
+            }
         }
-        p = nl ? nl + 1 : p + len;
-    }
-    snprintf(out, size, "%s", b.len ? b.data : "defaults");
-    abuf_done(&b);
+    snprintf(out, size, "%s%s", add.len ? add.data : rem.len ? "" : "defaults", rem.len ? rem.data + (add.len ? 0 : 1) : "");
+    abuf_done(&add);
+    abuf_done(&rem);
 }
 
 static int run_cmp(const void *pa, const void *pb)

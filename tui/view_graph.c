@@ -18,6 +18,7 @@ struct graph_view {
     int cursor;      /* unit */
     int ox, oy;      /* window origin on the grid */
     bool panned;     /* the user panned: do not snap back to the cursor */
+    bool recenter;   /* centre the cursor at the next draw (after a layout) */
     int w, h;        /* last window size */
 };
 
@@ -76,6 +77,7 @@ static void graph_open(struct tui_app *a, struct tui_view *v)
     gc_build(&p->gc, &a->m);
     a->gc = &p->gc;
     p->panned = false;
+    p->recenter = true;
     cursor_to_node(a, p);
 }
 
@@ -128,6 +130,10 @@ static void graph_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas 
     int gh = h - 2;
     p->w = c->w;
     p->h = gh;
+    if (p->recenter) {
+        center(p);
+        p->recenter = false;
+    }
     keep_visible(p);
     /* header */
     char hd[400];

@@ -23,6 +23,7 @@ struct log_view {
     int n_verbose;     /* lines from verbose.log */
     char filter[256];
     char note[256];
+    int xoff;          /* horizontal scroll of the raw text (h/l) */
 };
 
 static void split(struct log_view *p, char *t, size_t *cap)
@@ -142,6 +143,8 @@ static void log_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c
         }
         x += namew + 2;
         const char *t = p->line[li];
+        size_t tl = strlen(t);
+        const char *shown = t + ((size_t)p->xoff < tl ? (size_t)p->xoff : tl);
         unsigned at = C_NORMAL;
         if (strstr(t, "ampscope_marker"))
             at = C_NONE;
@@ -149,13 +152,13 @@ static void log_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c
             at = C_BF16;
         else if (amp && (strstr(t, "Converted") || strstr(t, "mixed_precision")))
             at = C_PREDICTED;
-        cv_put(c, y, x, t, c->w - x, at | base);
+        cv_put(c, y, x, shown, c->w - x, at | base);
     }
     if (!p->n && p->note[0])
         cv_put(c, y0 + 1, 2, p->note, c->w - 2, C_NONE);
     char foot[1200];
     int sel = v->cursor < p->n ? p->node[p->shown[v->cursor]] : -1;
-    snprintf(foot, sizeof foot, "%d of %d lines%s%s%s%s  %s", p->n, p->n_all,
+    snprintf(foot, sizeof foot, "%d of %d lines%s%s%s%s  h/l scroll  %s", p->n, p->n_all,
              p->filter[0] ? "  filter: " : "", p->filter, sel >= 0 ? "  -> " : "",
              sel >= 0 ? a->m.g->nodes[sel].name : "", p->note[0] && p->n ? p->note : "");
     cv_fill(c, y0 + h - 1, 0, c->w, C_NORMAL);
@@ -174,6 +177,12 @@ static unsigned log_request(struct tui_app *a, struct tui_view *v, enum tui_req 
         a->cur_node = n;
         a->want_view = V_NODE;
         return TR_HANDLED | TR_OPEN;
+    }
+    if (r == REQ_MOVE_LEFT || r == REQ_MOVE_RIGHT) {
+        p->xoff += r == REQ_MOVE_RIGHT ? 20 : -20;
+        if (p->xoff < 0)
+            p->xoff = 0;
+        return TR_HANDLED | TR_REDRAW;
     }
     unsigned f = tv_move(v, r, a->cv.h - 4);
     if (f && v->cursor < p->n && p->node[p->shown[v->cursor]] >= 0)
