@@ -26,6 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h> /* a sanitizer report ends the process: restore first */
+#define HAVE_SAN_DEATH_CALLBACK 1
+#endif
+
 static SCREEN *screen;
 static FILE *null_in, *null_out;
 static volatile sig_atomic_t curses_on;
@@ -285,6 +290,9 @@ int tui_main(const struct tui_opts *o)
     }
     a->headless = headless;
     util_set_die_hook(term_restore);
+#ifdef HAVE_SAN_DEATH_CALLBACK
+    __sanitizer_set_death_callback(term_restore);
+#endif
     install_signals();
     if (headless) {
         null_in = fopen("/dev/null", "r");
