@@ -39,8 +39,14 @@ static void unit_text(struct gc_unit *u, const struct lay_node *ln, const struct
         snprintf(u->tag, sizeof u->tag, "cast");
     } else if (ln->kind == LAY_GROUP) {
         const struct lay_group *gr = &L->groups[ln->group];
-        const char *s = strrchr(gr->scope, '/');
-        snprintf(u->label, sizeof u->label, "%s/", s ? s + 1 : gr->scope);
+        const char *s = gr->scope, *last = strrchr(s, '/');
+        if (last && last != s) { /* the last two components, as for nodes */
+            const char *p = last - 1;
+            while (p > s && *p != '/')
+                p--;
+            s = *p == '/' ? p + 1 : p;
+        }
+        snprintf(u->label, sizeof u->label, "%s/", s);
         snprintf(u->tag, sizeof u->tag, "scope %d nodes", gr->n_members);
     } else {
         const char *s = ln->name;

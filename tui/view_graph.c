@@ -254,30 +254,37 @@ static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_re
     case REQ_EXPAND:
     case REQ_COLLAPSE: {
         int d = p->gc.depth;
-        int want;
-        if (r == REQ_COLLAPSE) {
-            int maxd = 0;
-            for (int n = 0; n < a->m.g->n_nodes; n++) {
-                int k = 0;
-                for (const char *s = a->m.g->nodes[n].name; *s; s++)
-                    k += *s == '/';
-                if (k > maxd)
-                    maxd = k;
-            }
-            want = d == 0 ? maxd : d - 1;
-            if (want < 1) {
-                tui_msg(a, false, "everything is collapsed as far as it goes (depth 1)");
+        int want = -1, maxd = 0, boxes = 0;
+        for (int n = 0; n < a->m.g->n_nodes; n++) {
+            int k = 0;
+            for (const char *c = a->m.g->nodes[n].name; *c; c++)
+                k += *c == '/';
+            if (k > maxd)
+                maxd = k;
+        }
+        for (int i = 0; i < p->gc.n_units; i++)
+            boxes += p->gc.units[i].kind != GC_CAST;
+        if (r == REQ_COLLAPSE) { /* the next depth that draws fewer boxes */
+            for (int k = d == 0 ? maxd : d - 1; k >= 1 && want < 0; k--)
+                if (gc_visible_at(a->m.g, k) < boxes)
+                    want = k;
+            if (want < 0) {
+                tui_msg(a, false, "nothing more to collapse");
                 return TR_HANDLED | TR_REDRAW;
             }
-        } else {
+        } else { /* the next depth that draws more boxes, else everything */
             if (d == 0) {
                 tui_msg(a, false, "nothing is collapsed");
                 return TR_HANDLED | TR_REDRAW;
             }
-            want = d + 1;
+            for (int k = d + 1; k <= maxd && want < 0; k++)
+                if (gc_visible_at(a->m.g, k) > boxes)
+                    want = k;
+            if (want < 0)
+                want = 0;
         }
-        int vis = gc_visible_at(a->m.g, want);
-        if (r != REQ_COLLAPSE && (vis > GC_MAX_BOXES || (vis == a->m.g->n_nodes && vis > GC_MAX_BOXES))) {
+        int vis = want ? gc_visible_at(a->m.g, want) : a->m.g->n_nodes;
+        if (r != REQ_COLLAPSE && vis > GC_MAX_BOXES) {
             tui_msg(a, true, "depth %d would draw %d boxes (more than %d): use the nodes view (2) or :node NAME",
                     want, vis, GC_MAX_BOXES);
             return TR_HANDLED | TR_REDRAW;
@@ -290,11 +297,6 @@ static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_re
         }
         p->gc.want_depth = want;
         gc_build(&p->gc, &a->m);
-        if (p->gc.depth == d && r != REQ_COLLAPSE && a->m.g->n_nodes <= GC_MAX_BOXES) {
-            /* a deeper cut changed nothing: expand all */
-            p->gc.want_depth = 0;
-            gc_build(&p->gc, &a->m);
-        }
         if (keep >= 0)
             a->cur_node = keep;
         cursor_to_node(a, p);

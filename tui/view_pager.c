@@ -219,7 +219,10 @@ static void node_open(struct tui_app *a, struct tui_view *v)
         else
             snprintf(sh, sizeof sh, "?");
         int c = tm_edge_cast(m, in->node, n);
-        pg_add(p, 0, in->node, "  %-*s %-12s %-8s %s%s", nw, in->text, src->op, tf_dtype_name(dt), sh,
+        char fit[256];
+        tui_fit(fit, sizeof fit, in->text, nw, a->cv.ascii);
+        int pad = nw - tui_strwidth(fit);
+        pg_add(p, 0, in->node, "  %s%*s %-12s %-8s %s%s", fit, pad > 0 ? pad : 0, "", src->op, tf_dtype_name(dt), sh,
                c >= 0 ? (m->plan->casts[c].to_bf16 ? "  [cast to bf16]" : "  [cast to f32]") : "");
     }
     pg_add(p, 0, -1, "%s", "");
@@ -230,7 +233,10 @@ static void node_open(struct tui_app *a, struct tui_view *v)
     }
     for (int k = 0; k < gn->n_outs && k < 200; k++) {
         const struct g_node *dst = &m->g->nodes[gn->outs[k].node];
-        pg_add(p, 0, gn->outs[k].node, "  -> %-*s %s%s", nw - 3, dst->name, dst->op,
+        char fit[256];
+        tui_fit(fit, sizeof fit, dst->name, nw - 3, a->cv.ascii);
+        int pad = nw - 3 - tui_strwidth(fit);
+        pg_add(p, 0, gn->outs[k].node, "  -> %s%*s %s%s", fit, pad > 0 ? pad : 0, "", dst->op,
                gn->outs[k].port < 0 ? "  (control)" : "");
     }
     int casts[64];
