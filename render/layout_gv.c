@@ -403,6 +403,16 @@ enum status lay_gv_render(const lay_layout *L, const char *format, char **data, 
     char *buf = NULL;
     unsigned int n = 0;
     gv_last_err[0] = 0;
+    if (!strcmp(format, "png")) {
+        /* a bitmap of a big drawing: at most 8000 pixels on its long side */
+        double longest = L->width > L->height ? L->width : L->height;
+        double dpi = longest > 0 ? 8000.0 * 72.0 / longest : 96.0;
+        char v[32];
+        snprintf(v, sizeof v, "%.1f", dpi < 96.0 ? (dpi < 10.0 ? 10.0 : dpi) : 96.0);
+        agattr(p->g, AGRAPH, S("dpi"), S(v));
+        if (GD_drawing(p->g)) /* read at layout time: set the laid-out value too */
+            GD_drawing(p->g)->dpi = atof(v);
+    }
     if (gvRenderData(p->gvc, p->g, format, &buf, &n) != 0 || !buf) {
         if (buf)
             gvFreeRenderData(buf);
