@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -202,9 +203,19 @@ static enum status focus_cut(lay_layout *L, const struct lay_opts *o, bool *keep
                 g->nodes[i].name[nl - fl - 1] == '/')
                 hint = g->nodes[i].name;
         }
+        for (int i = 0; i < g->n_nodes && !hint; i++) {
+            size_t nl = strlen(g->nodes[i].name);
+            if (nl > fl && !strcasecmp(g->nodes[i].name + nl - fl, o->focus) &&
+                g->nodes[i].name[nl - fl - 1] == '/')
+                hint = g->nodes[i].name;
+        }
         for (int i = 0; i < g->n_nodes && !hint; i++)
             if (strstr(g->nodes[i].name, o->focus))
                 hint = g->nodes[i].name;
+        for (int i = 0; i < g->n_nodes && !hint; i++) /* case-insensitive */
+            for (const char *p = g->nodes[i].name; *p && !hint; p++)
+                if (!strncasecmp(p, o->focus, fl))
+                    hint = g->nodes[i].name;
         if (hint)
             return err_set(e, ST_EINVAL, "--focus: no node named '%s' in %s; did you mean '%s'?",
                            o->focus, g->path ? g->path : "the graph", hint);
