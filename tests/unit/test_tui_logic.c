@@ -349,6 +349,17 @@ static void test_gcells(void **state)
     assert_non_null(strstr(b.data, "+--"));
     assert_non_null(strstr(b.data, "v"));
     abuf_done(&b);
+    /* a node that ran on AMX kernels carries the mark on its box */
+    m.has_run = true;
+    m.rows[conv].amx = true;
+    m.rows[conv].predicted = false;
+    gc_recolor(&gc, &m);
+    cv_clear(&c);
+    gc_draw(&gc, &c, 0, c.h, 0, 0, -1);
+    abuf_init(&b);
+    cv_dump(&c, &b);
+    assert_non_null(strstr(b.data, "bf16 AMX"));
+    abuf_done(&b);
     cv_done(&c);
     gc_done(&gc);
     tm_done(&m);
