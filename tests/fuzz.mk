@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_CORE := $(filter-out %/libtui.a,$(CORE_LIBS))
 FUZZ_OBJ_SRCS = $(util_SRCS) $(logs_SRCS) $(analyze_SRCS) $(PROTO_C)
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -I. -I$(GEN) $(PKG_CFLAGS) \
-   -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ_SRCS) | $(PROTO_H)
 	@mkdir -p build/fuzz
