@@ -28,7 +28,8 @@
  *
  * Iteration marker lines (never mistaken for verbose lines):
  *   ampscope_marker,<phase>,<iteration>,<begin|end>,<wall_ms>
- * phase is "warmup" or "iter"; wall_ms is CLOCK_REALTIME in ms (the same clock
+ * phase is "warmup" or "iter" (the tf backend adds "trace": its one traced
+ * iteration after the measured ones, not measured); wall_ms is CLOCK_REALTIME in ms (the same clock
  * as oneDNN's verbose timestamps).
  */
 #ifndef AMPSCOPE_ANALYZE_RUNDIR_H
