@@ -7,11 +7,11 @@
 set -u
 . "$(dirname "$0")/tf_lib.bash"
 fail=0
-# Known painter disagreements, reported to the painter's owner; listed as
-# XFAIL (and XPASS once fixed) so they are visible, never silent:
-#   kws_lstm: two infer-list Mul nodes of the TF1 while-loop LSTM cell that TF
-#   paints bf16 through the loop back edge (painter: infer_no_allow_fanin).
-KNOWN="kws_lstm"
+# Known painter disagreements (labels), reported to the painter's owner;
+# listed as XFAIL (and XPASS once fixed) so they are visible, never silent.
+# Empty: the last one (kws_lstm, two Mul nodes TF paints bf16 in pass 3
+# through the loop's back edge) was fixed in the painter.
+KNOWN=""
 run_one() { # label model extra-args...
     local label=$1 model=$2; shift 2
     local out="$TMP/$label"
