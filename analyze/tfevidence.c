@@ -657,6 +657,15 @@ void tfev_report(struct report *r, const char *dir)
     if (tfev_painter(ev, ev->tf_version[0] ? ev->tf_version : (have_meta ? m->tf_version : NULL),
                      have_meta ? m->list_env : "", &pe) != ST_OK)
         snprintf(ev->painter_note, sizeof ev->painter_note, "painter failed: %.200s", pe.msg);
+    /* TensorFlow's oneDNN runs bf16 only with AVX512 (IsBF16SupportedByOneDNNOnThisCPU) */
+    if (have_meta && m->cpu_flags[0] && !strstr(m->cpu_flags, "avx512f") && r->n_notes < 4)
+        snprintf(r->notes[r->n_notes++], sizeof r->notes[0],
+                 "this CPU has no AVX512: TensorFlow's oneDNN has no bf16 kernels here, so nodes AMP "
+                 "made bf16 fall back to other kernels");
+    if (ev->n_events == 0 && ev->traced && r->n_notes < 4)
+        snprintf(r->notes[r->n_notes++], sizeof r->notes[0],
+                 "TensorFlow ran but oneDNN printed nothing: is TensorFlow's oneDNN off "
+                 "(TF_ENABLE_ONEDNN_OPTS=0, or a build without it)?");
     free(m);
     tfev_apply(ev, r);
     struct abuf b;
