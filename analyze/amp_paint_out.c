@@ -141,8 +141,13 @@ static const char *reason(struct pctx *c, int v, const char **code, int *cause)
         R("pass_failed", "the pass failed, so TensorFlow leaves the whole graph fp32");
     if (x->dtype != TF_DT_FLOAT)
         R("not_float", "not float32 (%s), never changed", x->dtype ? tf_dtype_name(x->dtype) : "unset");
-    if (p->nothing_to_do)
-        R("nothing_to_do", "no allowlist op in the graph, so TensorFlow changes nothing");
+    if (p->nothing_to_do) {
+        enum amp_list nl = amp_lists_which(c->l, wn->op, NULL);
+        R("nothing_to_do", "%s; no allowlist op in the graph, so TensorFlow changes nothing",
+          wn->preserve ? "must be preserved (fetch/feed node)" : nl == AMP_LIST_NONE ? "on no list"
+          : nl == AMP_LIST_INFER ? "inferlisted" : nl == AMP_LIST_CLEAR ? "clearlisted"
+          : nl == AMP_LIST_DENY ? "denylisted" : "allowlisted");
+    }
     if (wn->preserve)
         R("preserved", "must be preserved (fetch/feed node), TensorFlow never changes it");
     if (!c->process[x->node])
