@@ -16,6 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from google.protobuf import text_format  # noqa: E402
 from tensorflow.python.framework.convert_to_constants import (  # noqa: E402
     convert_variables_to_constants_v2,
 )
@@ -224,7 +225,9 @@ def main():
     # The text form of the seed example, as TensorFlow's own text dumps look.
     gd = freeze(conv_bias_relu()[0])
     with open(os.path.join(out, "conv_bias_relu.pbtxt"), "w") as fh:
-        fh.write(str(gd))
+        # text_format, as TensorFlow's own tf.io.write_graph(as_text=True) writes it
+        # (str(gd) escapes bytes differently on some protobuf runtimes).
+        fh.write(text_format.MessageToString(gd))
     print("TensorFlow", tf.__version__)
 
 
