@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +112,11 @@ static int copy_log(const char *src, FILE *out, char *version, size_t vsize, cha
         }
     }
     int errnum = 0;
-    const char *emsg = gzerror(in, &errnum);
+    char emsg[256];
+    /* gzerror's string belongs to the stream: copy it before gzclose frees it. */
+    snprintf(emsg, sizeof emsg, "%s", gzerror(in, &errnum));
+    if (errnum == Z_ERRNO)
+        snprintf(emsg, sizeof emsg, "%s", strerror(errno));
     gzclose(in);
     if (n < 0 || errnum < 0) {
         cli_errorf("analyze", "%s: cannot read the log: %s", src, emsg);
