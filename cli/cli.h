@@ -14,6 +14,9 @@
 #ifndef AMPSCOPE_CLI_CLI_H
 #define AMPSCOPE_CLI_CLI_H
 
+#include <stdbool.h>
+
+#include "analyze/graph.h"
 #include "util/util.h"
 
 enum cli_exit {
@@ -40,6 +43,12 @@ enum cli_exit {
 #define X(name, help) int cmd_##name(int argc, char **argv);
 CLI_COMMANDS(X)
 #undef X
+
+/* Checks every op of a comma-separated list flag value (e.g. --deny-add's);
+ * prints "ampscope <cmd>: <flag>: unknown op 'X'; did you mean 'Y'?" for each
+ * unknown one and returns false if any was unknown. g (may be NULL) adds the
+ * model's own op types to the known set. */
+bool cli_check_ops(const char *cmd, const graph *g, const char *flag, const char *csv);
 
 /* Prints "ampscope: <message>" (with location) to stderr. */
 void cli_error(const struct err *e);

@@ -91,28 +91,6 @@ static void lint_csv(const char *where, const char *csv)
     }
 }
 
-static bool check_ops(const graph *g, const char *flag, const char *csv)
-{
-    bool ok = true;
-    char *dup = xstrdup(csv);
-    for (char *save = NULL, *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (amp_op_known(t) || graph_find(g, t) >= 0)
-            continue;
-        bool used = false;
-        for (int i = 0; i < g->n_nodes && !used; i++)
-            used = !strcmp(g->nodes[i].op, t);
-        if (used)
-            continue;
-        const char *s = amp_op_suggest(t);
-        cli_errorf("amp", "%s: unknown op '%s'%s%s%s (op names are case-sensitive TensorFlow op "
-                          "types such as MatMul, Conv2D, BatchMatMulV2)",
-                   flag, t, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
-        ok = false;
-    }
-    free(dup);
-    return ok;
-}
-
 enum group { GR_BF16, GR_DENY, GR_FP32, GR_CONST, GR_NOFLOAT, GR_REMOVED, GR_N };
 
 static enum group group_of(const amp_plan *p, int i)
@@ -369,7 +347,7 @@ int cmd_amp(int argc, char **argv)
         int fi = (edits[i].list == AMP_LIST_ALLOW ? 0 : edits[i].list == AMP_LIST_INFER ? 2
                   : edits[i].list == AMP_LIST_CLEAR ? 4 : 6) + !edits[i].add;
         lint_csv(edit_flag[fi], edits[i].ops);
-        if (!check_ops(g, edit_flag[fi], edits[i].ops)) {
+        if (!cli_check_ops("amp", g, edit_flag[fi], edits[i].ops)) {
             rc = CLI_USAGE;
             goto out;
         }
