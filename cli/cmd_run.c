@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,21 @@
 #include "render/report_text.h"
 #include "runner/backend.h"
 #include "tui/tui.h"
+
+
+/* Whether dir exists and holds anything (so a run would overwrite or mix). */
+static bool dir_has_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    struct dirent *de;
+    bool any = false;
+    while (!any && (de = readdir(d)))
+        any = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    closedir(d);
+    return any;
+}
 
 static void usage(FILE *f)
 {
@@ -74,7 +90,9 @@ static void usage(FILE *f)
             "examples:\n"
             "  ampscope run samples/mnist_convnet.pb --no-tui\n"
             "  ampscope run samples/transformer_block.pb --batch 64 --compare --json | jq .compare\n"
-            "  ampscope run model.pb --input x:1x224x224x3 --deny-add Softmax --fail-under 80\n"
+            "  ampscope run model.pb --input x:1x224x224x3 --infer-remove Softmax --deny-add Softmax \\\n"
+            "      --fail-under 80     (moving an op takes both edits: an op on two lists makes\n"
+            "                           TensorFlow abandon the whole pass)\n"
             "  ampscope run model.pb --out runs/mine -- python infer.py --model model.pb\n"
             "  ampscope open runs/mine          (re-analyse a run without running it again)\n"
             "\n"
@@ -580,11 +598,26 @@ int cmd_run(int argc, char **argv)
         code = CLI_USAGE;
         goto out;
     }
-    for (int i = 0; i < o.n_edits; i++)
+    for (int i = 0; i < o.n_edits; i++) {
+        char flag[32];
+        snprintf(flag, sizeof flag, "--%s-%s", amp_list_name(o.edits[i].list),
+                 o.edits[i].add ? "add" : "remove");
+        if (!*o.edits[i].ops) {
+            cli_errorf("run", "%s needs op names (comma-separated, no spaces), e.g. %s MatMul", flag, flag);
+            code = CLI_USAGE;
+            goto out;
+        }
+        if (!cli_check_ops("run", g, flag, o.edits[i].ops)) {
+            code = CLI_USAGE;
+            goto out;
+        }
         amp_lists_edit(lists, o.edits[i].list, o.edits[i].add, o.edits[i].ops);
+    }
     if (o.level)
         amp_lists_set_level(lists, o.level);
-    struct amp_opts aopts = {.all_on_cpu = true};
+    /* The same painting `ampscope amp` predicts: TF's placer puts unplaced nodes
+     * on the CPU, and grappler's earlier passes run before AMP. */
+    struct amp_opts aopts = {.all_on_cpu = true, .model_grappler_prepasses = true};
     plan = amp_paint(g, lists, &aopts, &e);
     if (!plan) {
         cli_errorf("run", "painting the graph failed: %s", e.msg);
@@ -598,6 +631,13 @@ int cmd_run(int argc, char **argv)
     /* the run directory */
     if (o.out) {
         string_copy(dir, o.out);
+        if (rundir_is(dir) || dir_has_entries(dir)) {
+            cli_errorf("run", "%s already exists and is not empty%s; pick another --out (a run "
+                              "directory is never reused: its logs would mix two runs)",
+                       dir, rundir_is(dir) ? " (it is a run directory)" : "");
+            code = CLI_USAGE;
+            goto out;
+        }
         if (util_mkdirs(dir, &e) != ST_OK) {
             cli_error(&e);
             code = CLI_USAGE;
