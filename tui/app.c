@@ -436,8 +436,12 @@ unsigned tui_app_key(struct tui_app *a, int key)
     }
     if (key == KEY_RESIZE)
         return TR_REDRAW;
-    if (key == 3) /* C-c: the terminal's interrupt key in raw mode */
-        return tui_rerun_active(a) ? tui_app_act(a, tui_rerun_cancel(a)) : TR_QUIT;
+    if (key == 3) { /* C-c: the terminal's interrupt key in raw mode */
+        if (tui_rerun_active(a))
+            return tui_app_act(a, tui_rerun_cancel(a));
+        a->interrupted = true;
+        return TR_QUIT;
+    }
     if (key == '\r' || key == KEY_ENTER)
         key = TK_ENTER;
     enum tui_req r = tui_key_request(tui_top(a)->ops->name, key);

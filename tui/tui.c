@@ -401,9 +401,10 @@ int tui_main(const struct tui_opts *o)
         }
         fclose(sc.f);
     }
+    bool interrupted = a->interrupted;
     tui_app_done(a);
     free(a);
-    if (stop_requested && rc == 0)
+    if ((stop_requested || interrupted) && rc == 0)
         rc = 130;
     return rc;
 }

@@ -427,6 +427,7 @@ struct tui_app {
     int stack[16], depth;  /* view stack; stack[depth-1] is shown */
     int cur_node;          /* shared selection, graph index or -1 */
     int want_view;         /* for TR_OPEN */
+    bool interrupted;      /* quit by C-c: tui_main returns 130 like any interrupted command */
     struct tui_canvas cv;
     char msg[512];         /* message line */
     bool msg_error;

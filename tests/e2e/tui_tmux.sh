@@ -101,6 +101,14 @@ keys Q
 wait_for "EXIT=0"
 grep -qE $'\e\\[[0-9;]*(3[0-7]|38;5;[0-9]+)m' mono.txt && fail "colour escapes with NO_COLOR set"
 
+# C-c quits like an interrupted command (exit 130) and restores the terminal
+keys C-l
+type_text "\"$AMPSCOPE\" open runs/mlp-first; echo EXIT=\$?"
+keys Enter
+wait_for "1 Graph"
+keys C-c
+wait_for "EXIT=130"
+
 # a crash (SIGSEGV) while the view owns the terminal: restored, then the
 # usual death
 keys C-l
