@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "analyze/amp.h"
@@ -231,6 +232,16 @@ int cmd_env(int argc, char **argv)
         rc = CLI_USAGE;
         goto done;
     }
+    if (level && strcasecmp(level, "TREAT_INFER_AS_DENY")) {
+        cli_errorf("env", "--level: '%s' %s; the only level that changes the bf16 pass is "
+                          "TREAT_INFER_AS_DENY",
+                   level, strcasecmp(level, "UNSAFE_FORCE_ALL") ? "is not a level TensorFlow knows"
+                       : "is refused by TensorFlow in bf16 mode (the pass fails)");
+        rc = CLI_USAGE;
+        goto done;
+    }
+    if (level)
+        level = "TREAT_INFER_AS_DENY"; /* TF upper-cases the value; print it as TF reads it */
     if (itex && (level || tfv)) {
         cli_errorf("env", "--itex uses ITEX's own lists and has no level variable; drop %s",
                    level ? "--level" : "--tf-version");

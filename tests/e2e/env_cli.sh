@@ -148,4 +148,6 @@ bad "--check lints the current environment" --check --deny-add MatMul
 bad "only goes with --check" --json
 bad "no such run directory or model" "$tmp/nope" --deny-add MatMul
 bad "unknown TensorFlow version" --tf-version 3.1 --deny-add MatMul
+bad "not a level TensorFlow knows" --deny-add MatMul --level FOO
+bad "refused by TensorFlow in bf16 mode" --level UNSAFE_FORCE_ALL
 echo "env_cli: ok"
