@@ -211,6 +211,32 @@ int cmd_env(int argc, char **argv)
             goto done;
         }
     }
+    /* Each --X-add moves an op to list X: one op moved to two lists is a contradiction. */
+    for (int i = 0; i < n_edits; i++) {
+        if (!edits[i].add)
+            continue;
+        for (int j = i + 1; j < n_edits; j++) {
+            if (!edits[j].add || edits[j].list == edits[i].list)
+                continue;
+            char *a = xasprintf(",%s,", edits[i].ops), *b = xstrdup(edits[j].ops);
+            const char *clash = NULL;
+            for (char *sv = NULL, *t = strtok_r(b, ",", &sv); t && !clash; t = strtok_r(NULL, ",", &sv)) {
+                char *needle = xasprintf(",%s,", t);
+                if (strstr(a, needle))
+                    clash = t;
+                free(needle);
+            }
+            if (clash) {
+                cli_errorf("env", "--%s-add and --%s-add both name %s: an op can be moved to one "
+                                  "list only (TensorFlow abandons the pass for an op on two lists)",
+                           amp_list_name(edits[i].list), amp_list_name(edits[j].list), clash);
+                free(a), free(b);
+                rc = CLI_USAGE;
+                goto done;
+            }
+            free(a), free(b);
+        }
+    }
     const char *src = optind < argc ? argv[optind] : NULL;
     if (optind + 1 < argc) {
         cli_errorf("env", "one RUN_DIR or MODEL only; '%s' is extra", argv[optind + 1]);

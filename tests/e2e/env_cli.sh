@@ -150,4 +150,5 @@ bad "no such run directory or model" "$tmp/nope" --deny-add MatMul
 bad "unknown TensorFlow version" --tf-version 3.1 --deny-add MatMul
 bad "not a level TensorFlow knows" --deny-add MatMul --level FOO
 bad "refused by TensorFlow in bf16 mode" --level UNSAFE_FORCE_ALL
+bad "an op can be moved to one list only" --deny-add MatMul --allow-add Exp,MatMul
 echo "env_cli: ok"
