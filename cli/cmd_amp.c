@@ -274,7 +274,7 @@ int cmd_amp(int argc, char **argv)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || v <= 0 || v > (1L << 30)) {
-                cli_errorf("amp", "--batch needs a positive number, not '%s'", optarg);
+                cli_errorf("amp", "--batch needs a whole number from 1 to 1073741824, not '%s'", optarg);
                 rc = CLI_USAGE;
                 goto out;
             }

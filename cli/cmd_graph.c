@@ -410,7 +410,7 @@ int cmd_graph(int argc, char **argv)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || v <= 0 || v > (1L << 30)) {
-                cli_errorf("graph", "--batch needs a positive number, not '%s'", optarg);
+                cli_errorf("graph", "--batch needs a whole number from 1 to 1073741824, not '%s'", optarg);
                 rc = CLI_USAGE;
                 goto out;
             }

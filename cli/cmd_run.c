@@ -246,19 +246,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         } else if (!strcmp(a, "--warmup")) {
             NEED();
             if (!parse_int(v, 0, 100000, &o->warmup)) {
-                cli_errorf("run", "--warmup wants a whole number >= 0, not '%s'", v);
+                cli_errorf("run", "--warmup wants a whole number from 0 to 100000, not '%s'", v);
                 return CLI_USAGE;
             }
         } else if (!strcmp(a, "--iters")) {
             NEED();
             if (!parse_int(v, 1, 1000000, &o->iters)) {
-                cli_errorf("run", "--iters wants a whole number >= 1, not '%s'", v);
+                cli_errorf("run", "--iters wants a whole number from 1 to 1000000, not '%s'", v);
                 return CLI_USAGE;
             }
         } else if (!strcmp(a, "--batch")) {
             NEED();
             if (!parse_int(v, 1, 1 << 20, &o->batch)) {
-                cli_errorf("run", "--batch wants a whole number >= 1, not '%s'", v);
+                cli_errorf("run", "--batch wants a whole number from 1 to 1048576, not '%s'", v);
                 return CLI_USAGE;
             }
             o->batch_given = true;
