@@ -508,7 +508,9 @@ static int run_one(const struct run_opts *ro, enum bk_kind kind, const graph *g,
         return CLI_INTERRUPTED;
     }
     fprintf(stderr, "ampscope run: the run failed: %s\n  run directory: %s\n", e.msg, dir);
-    return CLI_RUNTIME;
+    /* A backend that found the input itself wrong (e.g. TensorFlow refusing an input
+     * ampscope could not check before starting) is bad input, not a runtime failure. */
+    return st == ST_EINVAL ? CLI_USAGE : CLI_RUNTIME;
 }
 
 /* NAME=VALUE of the list edits, for the child and meta.json. */
