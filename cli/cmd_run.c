@@ -7,13 +7,14 @@
  */
 #include "cli/cli.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -380,12 +381,19 @@ static void progress_draw(const char *label, const struct bk_progress *pg, int w
         snprintf(what, sizeof what, "warmup %d/%d", pg->iter_done, warmup);
     else if (pg->iter_total > 0)
         snprintf(what, sizeof what, "iteration %d/%d", pg->iter_done - warmup, pg->iter_total - warmup);
+    char line[512];
     if (pg->iter_total > 0)
-        fprintf(stderr, "\r%s [%s] %-18s %6.1f s  %ld verbose lines \x1b[K", label, bar, what,
-                pg->elapsed_s, pg->events);
+        snprintf(line, sizeof line, "%s [%s] %-18s %6.1f s  %ld verbose lines", label, bar, what,
+                 pg->elapsed_s, pg->events);
     else
-        fprintf(stderr, "\r%s %-10s %6.1f s  %ld verbose lines \x1b[K", label,
-                pg->phase ? pg->phase : "", pg->elapsed_s, pg->events);
+        snprintf(line, sizeof line, "%s %-10s %6.1f s  %ld verbose lines", label,
+                 pg->phase ? pg->phase : "", pg->elapsed_s, pg->events);
+    /* Never wider than the terminal: a wrapped line would be repeated on every redraw. */
+    struct winsize ws;
+    int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+    if (cols > 1 && (int)strlen(line) > cols - 1)
+        line[cols - 1] = 0;
+    fprintf(stderr, "\r%s\x1b[K", line);
     fflush(stderr);
 }
 
@@ -489,10 +497,8 @@ static int run_one(const struct run_opts *ro, enum bk_kind kind, const graph *g,
     }
     enum status st = b->ops->finish(b, &e);
     b->ops->poll(b, &pg);
-    if (show_progress) {
-        progress_draw(label, &pg, bo->warmup);
-        fputc('\n', stderr);
-    }
+    if (show_progress)
+        fputs("\r\x1b[K", stderr); /* the report (or the TUI) takes over from the bar */
     const char *status = st == ST_OK ? "ok" : (cancelled || st == ST_ECANCEL) ? "interrupted" : "failed";
     meta.exit_code = st == ST_OK ? 0 : -1;
     struct err e2 = {0};
