@@ -83,6 +83,24 @@ int ek_eltwise_alg(const struct g_node *nd, float *al, float *be)
     return -1;
 }
 
+/* One reorder step of node i from (sm, src) to (dm, dst), described for error
+ * messages; role goes to truth.tsv ("compute" or "cast"). */
+static enum status add_reorder(struct ek_ex *x, int i, const dnnl_memory_desc_t *sm, void *src,
+                               const dnnl_memory_desc_t *dm, void *dst, const char *role)
+{
+    const char *names[2] = {"src", "dst"};
+    const dnnl_memory_desc_t *mds[2] = {sm, dm};
+    ek_describe(x, names, mds, 2);
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t st = dnnl_reorder_primitive_desc_create(&pd, sm, x->eng, dm, x->eng, NULL);
+    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "reorder", pd, st);
+    if (!prim)
+        return ST_ERUNTIME;
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ek_mem(x, sm, src)}, {DNNL_ARG_TO, ek_mem(x, dm, dst)}};
+    ek_add_step(x, prim, 2, args, i, -1, role);
+    return ST_OK;
+}
+
 enum status ek_build_softmax(struct ek_ex *x, int i)
 {
     const struct ek_node *n = &x->p->n[i];
@@ -430,18 +448,7 @@ enum status ek_build_transpose(struct ek_ex *x, int i)
     dnnl_memory_desc_t sm, dm;
     ek_md_strided(&sm, np, vd, vs, iv->dt);
     ek_md_plain(&dm, ov->rank, ov->dims, dt);
-    const char *names[2] = {"src", "dst"};
-    const dnnl_memory_desc_t *mds[2] = {&sm, &dm};
-    ek_describe(x, names, mds, 2);
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t st = dnnl_reorder_primitive_desc_create(&pd, &sm, x->eng, &dm, x->eng, NULL);
-    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "reorder", pd, st);
-    if (!prim)
-        return ST_ERUNTIME;
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ek_mem(x, &sm, iv->buf)},
-                               {DNNL_ARG_TO, ek_mem(x, &dm, ov->buf)}};
-    ek_add_step(x, prim, 2, args, i, -1, "compute");
-    return ST_OK;
+    return add_reorder(x, i, &sm, iv->buf, &dm, ov->buf, "compute");
 }
 
 enum status ek_build_cast(struct ek_ex *x, int i)
@@ -469,18 +476,7 @@ enum status ek_build_cast(struct ek_ex *x, int i)
     dnnl_memory_desc_t sm, dm;
     ek_md_plain(&sm, iv->rank, iv->dims, iv->dt);
     ek_md_plain(&dm, ov->rank, ov->dims, to);
-    const char *names[2] = {"src", "dst"};
-    const dnnl_memory_desc_t *mds[2] = {&sm, &dm};
-    ek_describe(x, names, mds, 2);
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t st = dnnl_reorder_primitive_desc_create(&pd, &sm, x->eng, &dm, x->eng, NULL);
-    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "reorder", pd, st);
-    if (!prim)
-        return ST_ERUNTIME;
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ek_mem(x, &sm, iv->buf)},
-                               {DNNL_ARG_TO, ek_mem(x, &dm, ov->buf)}};
-    ek_add_step(x, prim, 2, args, i, -1, "cast");
-    return ST_OK;
+    return add_reorder(x, i, &sm, iv->buf, &dm, ov->buf, "cast");
 }
 
 /* Pad with zeros: the output buffer starts zeroed; a reorder writes the input
@@ -505,20 +501,9 @@ enum status ek_build_pad(struct ek_ex *x, int i)
     dnnl_memory_desc_t sm, dm;
     ek_md_plain(&sm, iv->rank, iv->dims, iv->dt);
     ek_md_strided(&dm, iv->rank, iv->dims, os, iv->dt);
-    const char *names[2] = {"src", "dst"};
-    const dnnl_memory_desc_t *mds[2] = {&sm, &dm};
-    ek_describe(x, names, mds, 2);
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t st = dnnl_reorder_primitive_desc_create(&pd, &sm, x->eng, &dm, x->eng, NULL);
-    dnnl_primitive_t prim = ek_prim_from_pd(x, i, "reorder", pd, st);
-    if (!prim)
-        return ST_ERUNTIME;
     char *base = ov->buf;
     base += off * (iv->dt == dnnl_bf16 ? 2 : 4);
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ek_mem(x, &sm, iv->buf)},
-                               {DNNL_ARG_TO, ek_mem(x, &dm, base)}};
-    ek_add_step(x, prim, 2, args, i, -1, "compute");
-    return ST_OK;
+    return add_reorder(x, i, &sm, iv->buf, &dm, base, "compute");
 }
 
 enum status ek_build_addn(struct ek_ex *x, int i)
