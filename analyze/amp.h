@@ -55,6 +55,9 @@ void amp_lists_edit(amp_lists *l, enum amp_list list, bool add, const char *ops_
  * all ADDs, then all REMOVEs. Also reads _LEVEL. */
 enum status amp_lists_from_env(amp_lists *l, const char *(*getenv_fn)(const char *name),
                                struct err *e);
+/* The same, reading "NAME=VALUE" lines (a run's recorded list edits, meta.json
+ * list_env) instead of the environment. Not thread-safe. */
+enum status amp_lists_from_env_text(amp_lists *l, const char *text, struct err *e);
 /* Convenience for tools: move op to `list` (AMP_LIST_NONE = back to its
  * default list), producing the minimal edit set TF would need. */
 void amp_lists_set(amp_lists *l, const char *op, enum amp_list list);

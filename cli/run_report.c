@@ -74,29 +74,6 @@ static bool find_model(const char *dir, const struct rr_ctx *c, const char *over
     return false;
 }
 
-/* getenv over the run's recorded list edits ("NAME=VALUE\n"...). */
-static const char *g_list_env;
-static char g_env_val[2048];
-static const char *run_getenv(const char *name)
-{
-    if (!g_list_env)
-        return NULL;
-    size_t nl = strlen(name);
-    for (const char *p = g_list_env; *p;) {
-        const char *end = strchr(p, '\n');
-        size_t l = end ? (size_t)(end - p) : strlen(p);
-        if (l > nl && !strncmp(p, name, nl) && p[nl] == '=') {
-            size_t vl = l - nl - 1;
-            if (vl >= sizeof g_env_val)
-                vl = sizeof g_env_val - 1;
-            memcpy(g_env_val, p + nl + 1, vl);
-            g_env_val[vl] = 0;
-            return g_env_val;
-        }
-        p += l + (end ? 1 : 0);
-    }
-    return NULL;
-}
 
 static double g_progress_t0;
 static bool g_progress_shown;
@@ -182,10 +159,8 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
         return CLI_USAGE;
     }
     if (c->have_meta && c->meta.list_env[0]) {
-        g_list_env = c->meta.list_env;
-        if (amp_lists_from_env(c->lists, run_getenv, &e) != ST_OK)
+        if (amp_lists_from_env_text(c->lists, c->meta.list_env, &e) != ST_OK)
             fprintf(stderr, "ampscope %s: the run's list edits were not applied: %s\n", cmd, e.msg);
-        g_list_env = NULL;
     }
     struct amp_opts ao = {0};
     ao.all_on_cpu = true;

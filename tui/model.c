@@ -27,28 +27,6 @@ const char *tui_prec_name(enum tui_prec p)
 
 /* ---- lists from a run's meta.json ------------------------------------- */
 
-static const char *env_text; /* list_env being read by env_lookup */
-
-static const char *env_lookup(const char *name)
-{
-    static char val[1024];
-    size_t n = strlen(name);
-    for (const char *p = env_text; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len > n && !strncmp(p, name, n) && p[n] == '=') {
-            size_t vl = len - n - 1;
-            if (vl >= sizeof val)
-                vl = sizeof val - 1;
-            memcpy(val, p + n + 1, vl);
-            val[vl] = 0;
-            return val;
-        }
-        p = nl ? nl + 1 : p + len;
-    }
-    return NULL;
-}
-
 amp_lists *tm_lists_of_meta(const char *tf_version, const char *list_env, struct err *e)
 {
     amp_lists *l = amp_lists_new(tf_version && *tf_version ? tf_version : NULL, e);
@@ -57,9 +35,7 @@ amp_lists *tm_lists_of_meta(const char *tf_version, const char *list_env, struct
     if (!l)
         return NULL;
     if (list_env && *list_env) {
-        env_text = list_env;
-        amp_lists_from_env(l, env_lookup, e);
-        env_text = NULL;
+        amp_lists_from_env_text(l, list_env, e);
     }
     return l;
 }

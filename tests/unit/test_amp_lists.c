@@ -304,10 +304,34 @@ static void test_opdefs(void **state)
     assert_null(amp_op_suggest("Zzzzzzzzzzzzzzzz"));
 }
 
+/* A run's recorded list edits (meta.json list_env text) rebuild the same lists
+ * as the environment would, long values included. */
+static void test_env_text(void **state)
+{
+    (void)state;
+    struct err e;
+    amp_lists *l = amp_lists_new(NULL, &e);
+    assert_non_null(l);
+    struct abuf b;
+    abuf_init(&b);
+    abuf_puts(&b, "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_ALLOWLIST_REMOVE=MatMul\n"
+                  "garbage line without equals\n"
+                  "TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_DENYLIST_ADD=MatMul");
+    for (int i = 0; i < 400; i++)
+        abuf_printf(&b, ",Op%d", i); /* longer than any fixed buffer */
+    abuf_puts(&b, ",Exp\n");
+    assert_int_equal(amp_lists_from_env_text(l, b.data, &e), ST_OK);
+    assert_int_equal(amp_lists_which(l, "MatMul", NULL), AMP_LIST_DENY);
+    assert_int_equal(amp_lists_which(l, "Op399", NULL), AMP_LIST_DENY);
+    assert_int_equal(amp_lists_which(l, "Conv2D", NULL), AMP_LIST_ALLOW);
+    abuf_done(&b);
+    amp_lists_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_newest_is_tf_2_19), cmocka_unit_test(test_version_quirks),
+        cmocka_unit_test(test_newest_is_tf_2_19), cmocka_unit_test(test_env_text), cmocka_unit_test(test_version_quirks),
         cmocka_unit_test(test_env_split_no_trim), cmocka_unit_test(test_env_adds_before_removes),
         cmocka_unit_test(test_levels),            cmocka_unit_test(test_set_and_env_lines),
         cmocka_unit_test(test_opdefs),
