@@ -4,6 +4,7 @@
  * of a model alone (the painter's prediction). Every file is written to a
  * temporary name and renamed, so a failure leaves nothing half-written.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,8 +103,18 @@ static bool check_out_path(const char *flag, const char *path)
         cli_errorf("export", "%s %s: the directory %s does not exist", flag, path, dir);
         return false;
     }
+    if (access(dir, W_OK) != 0) {
+        cli_errorf("export", "%s %s: cannot write in %s (%s); choose another path", flag, path, dir,
+                   strerror(errno));
+        return false;
+    }
     return true;
 }
+
+/* Files this invocation wrote, removed again when a later output fails, so
+ * an export either writes everything it was asked for or nothing. */
+static const char *written[8];
+static int n_written;
 
 static int emit(const char *flag, const char *path, const char *data, size_t len)
 {
@@ -119,6 +130,8 @@ static int emit(const char *flag, const char *path, const char *data, size_t len
         cli_errorf("export", "%s %s: %s", flag, path, e.msg);
         return CLI_USAGE;
     }
+    if (n_written < (int)(sizeof written / sizeof written[0]))
+        written[n_written++] = path;
     return CLI_OK;
 }
 
@@ -421,6 +434,10 @@ int cmd_export(int argc, char **argv)
                         "--collapse 0 draws every node)\n",
                 gg->n_nodes - L->hidden, L->n_nodes, L->collapse_depth);
 done:
+    for (int k = 0; k < n_written; k++)
+        if (rc != CLI_OK && unlink(written[k]) == 0)
+            fprintf(stderr, "ampscope export: removed %s (written before the failure)\n", written[k]);
+    n_written = 0;
     lay_free(L);
     if (plan)
         amp_plan_free(plan);

@@ -110,4 +110,10 @@ err=$( ( trap '' XFSZ; ulimit -f 4; $E samples/transformer_block.pb --svg "$tmp/
 [ $rc -eq 2 ] || fail "write failure: exit $rc: $err"
 grep -q "cannot write" <<<"$err" || fail "write failure message: $err"
 [ -z "$(ls -A "$tmp/big")" ] || fail "partial files left: $(ls "$tmp/big")"
+# several outputs: when a later one cannot be written, the earlier ones are
+# removed again (all or nothing); /proc refuses new files even for root
+mkdir -p "$tmp/multi"
+err=$($E samples/mlp.pb --svg "$tmp/multi/ok.svg" --png /proc/ampscope-no.png 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "multi-output failure: exit $rc: $err"
+[ -z "$(ls -A "$tmp/multi")" ] || fail "multi-output failure left: $(ls "$tmp/multi")"
 echo "export_cli: ok"
