@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct raw_opdef {
     const char *op, *ins, *outs, *attrs;
@@ -176,20 +177,52 @@ static int lev(const char *a, const char *b)
     return d[la][lb];
 }
 
+/* Whether a candidate looks like an op nobody means: an internal op (leading
+ * '_') the user did not type, or a TF test op that is the typo plus digits
+ * ("Foo" -> "Foo1"). */
+static bool unlikely_op(const char *typed, const char *cand)
+{
+    if (cand[0] == '_' && typed[0] != '_')
+        return true;
+    size_t lt = strlen(typed), lc = strlen(cand);
+    if (lc > lt && !strncmp(cand, typed, lt)) {
+        size_t k = lt;
+        while (k < lc && isdigit((unsigned char)cand[k]))
+            k++;
+        if (k == lc)
+            return true;
+    }
+    return false;
+}
+
 const char *amp_op_suggest(const char *op)
 {
     if (!op || !*op)
         return NULL;
-    const char *best = NULL;
-    int bd = 1000;
-    for (int i = 0; i < N_RAW; i++) {
-        int d = lev(op, RAW[i].op);
-        if (d < bd) {
-            bd = d;
-            best = RAW[i].op;
-        }
-    }
+    /* 1. the same name in another case: "Matmul" -> "MatMul" */
+    for (int i = 0; i < N_RAW; i++)
+        if (!strcasecmp(op, RAW[i].op))
+            return RAW[i].op;
     size_t len = strlen(op);
     int limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-    return bd <= limit ? best : NULL;
+    /* 2. the closest op on one of the newest AMP lists, 3. else any plausible op */
+    amp_lists *l = amp_lists_new(NULL, NULL);
+    const char *best = NULL;
+    int bd = 1000;
+    for (int pass = 0; pass < 2 && !best; pass++) {
+        for (int i = 0; i < N_RAW; i++) {
+            const char *c = RAW[i].op;
+            if (pass == 0 && (!l || amp_lists_default(l, c) == AMP_LIST_NONE))
+                continue;
+            if (unlikely_op(op, c))
+                continue;
+            int d = lev(op, c);
+            if (d < bd && d <= limit) {
+                bd = d;
+                best = c;
+            }
+        }
+    }
+    amp_lists_free(l);
+    return best;
 }

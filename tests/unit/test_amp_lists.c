@@ -328,10 +328,24 @@ static void test_env_text(void **state)
     amp_lists_free(l);
 }
 
+/* Typo suggestions name real ops: case first, list ops before others, never
+ * a TF test op that is the typo plus digits. */
+static void test_suggest(void **state)
+{
+    (void)state;
+    assert_string_equal(amp_op_suggest("Matmul"), "MatMul");
+    assert_string_equal(amp_op_suggest("conv2d"), "Conv2D");
+    assert_string_equal(amp_op_suggest("Softmx"), "Softmax");
+    const char *s = amp_op_suggest("Foo");
+    assert_true(s == NULL || strcmp(s, "Foo1") != 0);
+    assert_null(amp_op_suggest("CompletelyUnrelatedName"));
+    assert_true(amp_op_known("Foo1")); /* still known, just never suggested */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_newest_is_tf_2_19), cmocka_unit_test(test_env_text), cmocka_unit_test(test_version_quirks),
+        cmocka_unit_test(test_newest_is_tf_2_19), cmocka_unit_test(test_env_text), cmocka_unit_test(test_suggest), cmocka_unit_test(test_version_quirks),
         cmocka_unit_test(test_env_split_no_trim), cmocka_unit_test(test_env_adds_before_removes),
         cmocka_unit_test(test_levels),            cmocka_unit_test(test_set_and_env_lines),
         cmocka_unit_test(test_opdefs),
