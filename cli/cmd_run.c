@@ -59,6 +59,7 @@ static void usage(FILE *f)
             "  --backend tf         real TensorFlow (auto_mixed_precision_onednn_bfloat16); needs a\n"
             "                       Python with TensorFlow (`make deps-tf`, --python, AMPSCOPE_PYTHON)\n"
             "  --backend auto       tf when TensorFlow is found, else embedded (says which)\n"
+            "  --graph MODEL        the model, for the `-- COMMAND` form (same as the MODEL argument)\n"
             "  -- COMMAND ARGS...   run your own command instead, with ONEDNN_VERBOSE=1, timestamps and\n"
             "                       TF's AMP logging set; its stdout is kept as verbose.log, its stderr\n"
             "                       as amp.log, and the report is built from them\n"
@@ -309,6 +310,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
                 return CLI_USAGE;
             }
             o->level = v;
+        } else if (!strcmp(a, "--graph")) {
+            NEED();
+            if (o->model && strcmp(o->model, v)) {
+                cli_errorf("run", "--graph %s and the model %s disagree: give the model once", v, o->model);
+                return CLI_USAGE;
+            }
+            o->model = v;
         } else if (!strcmp(a, "--python")) {
             NEED();
             o->python = v;
@@ -352,7 +360,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 #undef NEED
     }
     if (!o->model) {
-        cli_errorf("run", "no model given (usage: ampscope run MODEL [options]; see --help)");
+        cli_errorf("run", "no model given (usage: ampscope run MODEL [options], or ampscope run "
+                          "--graph MODEL [options] -- COMMAND ARGS...; see --help)%s",
+                   o->cmd_argv ? "; to read a command's logs without a model, run it with "
+                                 "ONEDNN_VERBOSE=1 and use `ampscope logs`" : "");
         return CLI_USAGE;
     }
     if (o->cmd_argv && o->compare) {
@@ -752,6 +763,10 @@ int cmd_run(int argc, char **argv)
         printf("\nrun directory: %s   (`ampscope open %s` re-analyses it)\n", dir, dir);
     }
     abuf_done(&jb);
+    if (rep->n_events == 0 && code == CLI_OK) {
+        fprintf(stderr, "ampscope run: no oneDNN primitive ran (verbose.log has no exec lines)\n");
+        code = CLI_FINDINGS;
+    }
     if (o.fail_under_set) {
         double pct = rep->bf16_share * 100.0;
         if (!(pct >= o.fail_under)) {

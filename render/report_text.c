@@ -231,8 +231,13 @@ void rep_text_render(const struct report *r, struct abuf *out, bool color, int m
     abuf_puts(out, "why not bf16 on AMX");
     off(&p);
     abuf_putc(out, '\n');
-    if (r->n_whys == 0)
+    if (r->n_whys == 0 && r->n_events == 0)
+        abuf_puts(out, "  nothing ran under oneDNN: the log has no exec lines. Run with ONEDNN_VERBOSE=1 (and\n"
+                       "  TF_ENABLE_ONEDNN_OPTS=1 for TensorFlow); check the program really ran the model\n");
+    else if (r->n_whys == 0 && r->cpu_has_amx)
         abuf_puts(out, "  nothing to explain: every costly node ran bf16 on AMX\n");
+    else if (r->n_whys == 0)
+        abuf_puts(out, "  nothing to explain: every costly node ran bf16 (this CPU has no AMX)\n");
     for (int i = 0; i < r->n_whys; i++) {
         const struct rep_why *w = &r->whys[i];
         abuf_printf(out, "  %d. ", i + 1);

@@ -21,4 +21,9 @@ grep -q "did you mean 'MatMul'" "$T/out" || fail "unknown op suggestion"
 want=$("$AMPSCOPE" amp samples/mlp.pb | grep -o 'Converted [0-9]*/[0-9]*')
 got=$(grep -o 'Converted [0-9]*/[0-9]*' "$T/first" | head -1)
 [ -n "$want" ] && [ "$want" = "$got" ] || fail "run says '$got', amp says '$want'"
+# a command that runs nothing under oneDNN: exit 1 and a plain statement, no AMX claim
+"$AMPSCOPE" run --graph samples/mlp.pb --no-tui --out "$T/c" -- /bin/echo hi >"$T/out" 2>&1; rc=$?
+[ $rc -eq 1 ] || fail "command without oneDNN output: exit $rc, want 1"
+grep -q "nothing ran under oneDNN" "$T/out" || fail "no 'nothing ran' statement"
+grep -q "ran bf16 on AMX" "$T/out" && fail "claims AMX with no events"
 echo "run reuse/ops ok ($got)"
