@@ -2,7 +2,7 @@
 # and is built with clang's libFuzzer against the core modules (no curses).
 #   make fuzz                 build all and run each for FUZZ_SECONDS (default 20)
 #   make fuzz FUZZ_SECONDS=300
-# Seeds come from tests/fuzz/corpus/<name>/ (and ../shared/corpus when present).
+# Seeds come from tests/fuzz/seeds/<name>/ (the shared corpus can be added by hand as an extra seed directory).
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 20
@@ -19,7 +19,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ_SRCS) | $(PROTO_H)
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	$(Q)for b in $(FUZZ_BINS); do n=$$(basename $$b); \
-	  mkdir -p build/fuzz/work-$$n; seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
+	  mkdir -p build/fuzz/work-$$n; seeds=tests/fuzz/seeds/$$n; [ -d $$seeds ] || seeds=; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	  $$b -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -rss_limit_mb=2048 \
 	      build/fuzz/work-$$n $$seeds >build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; exit 1; }; \

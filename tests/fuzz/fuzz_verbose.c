@@ -2,7 +2,7 @@
  * and the logs summary. The input is fed in two chunks split at a position
  * taken from its first byte (lines straddle feeds), every string of every
  * event is touched, and the summary is finished and formatted both ways.
- * Run: make fuzz (FUZZ_SECONDS=N); seeds in tests/fuzz/corpus/fuzz_verbose/.
+ * Run: make fuzz (FUZZ_SECONDS=N); seeds in tests/fuzz/seeds/fuzz_verbose/.
  */
 #include <stdint.h>
 #include <stdlib.h>
