@@ -634,9 +634,9 @@ int cmd_run(int argc, char **argv)
     }
     if (o.level)
         amp_lists_set_level(lists, o.level);
-    /* The same painting `ampscope amp` predicts: TF's placer puts unplaced nodes
-     * on the CPU, and grappler's earlier passes run before AMP. */
-    struct amp_opts aopts = {.all_on_cpu = true, .model_grappler_prepasses = true};
+    /* The painting of the graph as loaded (the embedded backend executes this
+     * graph); `ampscope amp` additionally models grappler's earlier passes. */
+    struct amp_opts aopts = {.all_on_cpu = true};
     plan = amp_paint(g, lists, &aopts, &e);
     if (!plan) {
         cli_errorf("run", "painting the graph failed: %s", e.msg);

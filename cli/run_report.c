@@ -164,7 +164,6 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
     }
     struct amp_opts ao = {0};
     ao.all_on_cpu = true;
-    ao.model_grappler_prepasses = true; /* as `run` and `amp` paint */
     c->plan = amp_paint(c->g, c->lists, &ao, &e);
     if (!c->plan) {
         cli_error(&e);

@@ -42,7 +42,7 @@ amp_lists *tm_lists_of_meta(const char *tf_version, const char *list_env, struct
 
 static amp_plan *paint(const graph *g, const amp_lists *l, struct err *e)
 {
-    struct amp_opts o = {.all_on_cpu = true, .model_grappler_prepasses = true};
+    struct amp_opts o = {.all_on_cpu = true};
     return amp_paint(g, l, &o, e);
 }
 
