@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 
+#include "analyze/amp.h"
 #include "analyze/graph.h"
 #include "util/util.h"
 
@@ -43,6 +44,20 @@ enum cli_exit {
 #define X(name, help) int cmd_##name(int argc, char **argv);
 CLI_COMMANDS(X)
 #undef X
+
+/* The eight precision-list flags as getopt_long entries, numbered base+0..7 in
+ * the order allow-add, allow-remove, infer-add, ..., deny-remove; flag k edits
+ * list cli_edit_list[k / 2], adding when k is even. */
+#define CLI_LIST_EDIT_LONGOPTS(base)                                                       \
+    {"allow-add", required_argument, NULL, (base) + 0},                                    \
+    {"allow-remove", required_argument, NULL, (base) + 1},                                 \
+    {"infer-add", required_argument, NULL, (base) + 2},                                    \
+    {"infer-remove", required_argument, NULL, (base) + 3},                                 \
+    {"clear-add", required_argument, NULL, (base) + 4},                                    \
+    {"clear-remove", required_argument, NULL, (base) + 5},                                 \
+    {"deny-add", required_argument, NULL, (base) + 6},                                     \
+    {"deny-remove", required_argument, NULL, (base) + 7}
+extern const enum amp_list cli_edit_list[4];
 
 /* Checks every op of a comma-separated list flag value (e.g. --deny-add's);
  * prints "ampscope <cmd>: <flag>: unknown op 'X'; did you mean 'Y'?" for each

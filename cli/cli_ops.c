@@ -11,6 +11,9 @@
 
 #include "analyze/amp.h"
 
+const enum amp_list cli_edit_list[4] = {AMP_LIST_ALLOW, AMP_LIST_INFER, AMP_LIST_CLEAR,
+                                        AMP_LIST_DENY};
+
 bool cli_check_ops(const char *cmd, const graph *g, const char *flag, const char *csv)
 {
     bool ok = true;

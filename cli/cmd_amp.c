@@ -213,19 +213,11 @@ int cmd_amp(int argc, char **argv)
         {"batch", required_argument, NULL, O_BATCH},
         {"tag", required_argument, NULL, O_TAG},
         {"signature", required_argument, NULL, O_SIG},
-        {"allow-add", required_argument, NULL, O_EDIT + 0},
-        {"allow-remove", required_argument, NULL, O_EDIT + 1},
-        {"infer-add", required_argument, NULL, O_EDIT + 2},
-        {"infer-remove", required_argument, NULL, O_EDIT + 3},
-        {"clear-add", required_argument, NULL, O_EDIT + 4},
-        {"clear-remove", required_argument, NULL, O_EDIT + 5},
-        {"deny-add", required_argument, NULL, O_EDIT + 6},
-        {"deny-remove", required_argument, NULL, O_EDIT + 7},
+        CLI_LIST_EDIT_LONGOPTS(O_EDIT),
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    static const enum amp_list edit_list[4] = {AMP_LIST_ALLOW, AMP_LIST_INFER, AMP_LIST_CLEAR,
-                                               AMP_LIST_DENY};
+    const enum amp_list *edit_list = cli_edit_list;
     static const char *const edit_flag[8] = {"--allow-add", "--allow-remove", "--infer-add",
                                              "--infer-remove", "--clear-add", "--clear-remove",
                                              "--deny-add", "--deny-remove"};

@@ -148,19 +148,11 @@ int cmd_env(int argc, char **argv)
         {"check", no_argument, NULL, O_CHECK},
         {"cpu-flags", required_argument, NULL, O_CPU},
         {"json", no_argument, NULL, O_JSON},
-        {"allow-add", required_argument, NULL, O_EDIT + 0},
-        {"allow-remove", required_argument, NULL, O_EDIT + 1},
-        {"infer-add", required_argument, NULL, O_EDIT + 2},
-        {"infer-remove", required_argument, NULL, O_EDIT + 3},
-        {"clear-add", required_argument, NULL, O_EDIT + 4},
-        {"clear-remove", required_argument, NULL, O_EDIT + 5},
-        {"deny-add", required_argument, NULL, O_EDIT + 6},
-        {"deny-remove", required_argument, NULL, O_EDIT + 7},
+        CLI_LIST_EDIT_LONGOPTS(O_EDIT),
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    static const enum amp_list edit_list[4] = {AMP_LIST_ALLOW, AMP_LIST_INFER, AMP_LIST_CLEAR,
-                                               AMP_LIST_DENY};
+    const enum amp_list *edit_list = cli_edit_list;
     struct { int list; bool add; const char *ops; } *edits = xcalloc((size_t)argc + 1, sizeof *edits);
     int n_edits = 0, fmt = ENV_FMT_SH, rc = CLI_OK;
     bool itex = false, check = false, json = false, fmt_given = false;
