@@ -59,6 +59,58 @@ CLI_COMMANDS(X)
     {"deny-remove", required_argument, NULL, (base) + 7}
 extern const enum amp_list cli_edit_list[4];
 
+/* Model options shared by every command that loads a model from a file
+ * (amp, graph, export, analyze, env, ...), so each flag is spelled, checked
+ * and explained the same way everywhere:
+ *   --input NAME:SHAPE  (repeatable, at most CLI_MAX_INPUTS)  --batch N (1..1048576)
+ *   --tag T  --signature S  (SavedModel meta graph tag / signature)
+ * getopt_long users put CLI_SHAPE_LONGOPTS(base) and/or CLI_SELECT_LONGOPTS(base)
+ * in their table (any codes) and pass longopts[index].name to cli_model_opt;
+ * hand-written loops pass the argument itself ("--input") when
+ * cli_is_model_flag says it is one. */
+#define CLI_MAX_INPUTS 32
+#define CLI_MAX_BATCH (1 << 20)
+#define CLI_SHAPE_LONGOPTS(base)                                                           \
+    {"input", required_argument, NULL, (base) + 0},                                        \
+    {"batch", required_argument, NULL, (base) + 1}
+#define CLI_SELECT_LONGOPTS(base)                                                          \
+    {"tag", required_argument, NULL, (base) + 0},                                          \
+    {"signature", required_argument, NULL, (base) + 1}
+
+struct cli_model_opts {
+    struct graph_load_opts load;                 /* .tag, .signature: borrowed from argv */
+    struct g_input_bind binds[CLI_MAX_INPUTS];   /* owned: cli_model_opts_done frees them */
+    int n_binds;
+    int batch;                                   /* 0 = --batch not given */
+    char inputs[1024];                           /* the --input texts, space separated
+                                                    (as meta.json "inputs" records them) */
+};
+void cli_model_opts_init(struct cli_model_opts *m);
+void cli_model_opts_done(struct cli_model_opts *m);
+/* Whether flag ("--input" or "input") is one of the four model options. */
+bool cli_is_model_flag(const char *flag);
+/* Parses one model option (flag with or without "--", and its value) into m;
+ * CLI_OK, or CLI_USAGE after printing "ampscope <cmd>: --batch wants ...". */
+int cli_model_opt(const char *cmd, struct cli_model_opts *m, const char *flag, const char *value);
+/* Loads path with m's tag/signature and, when infer, infers shapes with m's
+ * bindings and batch (default_batch when --batch was not given; 0 = leave
+ * unknown batch dims unknown). On failure prints the loader's message (it
+ * names path and the fix) and returns NULL. */
+graph *cli_model_load(const char *cmd, const char *path, const struct cli_model_opts *m, bool infer,
+                      int default_batch);
+
+/* Checks that path is an existing, readable regular file (also a pipe or
+ * character device when streams_ok, e.g. `--log <(zcat a.gz)`); what = "the
+ * log", ... Meant to run before anything is created; prints "ampscope <cmd>:
+ * <path>: <what> ..." with the reason and the fix and returns false if not. */
+bool cli_check_input_file(const char *cmd, const char *path, const char *what, bool streams_ok);
+
+/* --fail-under PCT: parses the percentage (0..100) or prints why not. */
+bool cli_parse_fail_under(const char *cmd, const char *value, double *pct);
+/* Exit code for a bf16 share (0..1) against --fail-under (pct < 0 = not
+ * given): CLI_FAIL_UNDER with a message on stderr, else CLI_OK. */
+int cli_fail_under(const char *cmd, double bf16_share, double pct);
+
 /* Checks every op of a comma-separated list flag value (e.g. --deny-add's);
  * prints "ampscope <cmd>: <flag>: unknown op 'X'; did you mean 'Y'?" for each
  * unknown one and returns false if any was unknown. g (may be NULL) adds the

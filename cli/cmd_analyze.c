@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "analyze/amp.h"
 #include "analyze/rundir.h"
 #include "cli/run_report.h"
 #include "tui/tui.h"
@@ -51,11 +53,14 @@ static void usage(FILE *f)
             "                    else the newest)\n"
             "  --batch N         batch size the log ran with (default 1)\n"
             "  --input NAME:SHAPE  shape of an input with unknown dims (repeatable)\n"
+            "  --tag T, --signature S   SavedModel meta graph tag / signature (default: serve,\n"
+            "                    serving_default); kept in the run for `ampscope open`\n"
             "  --amx yes|no      whether the machine that wrote the log had AMX (default: from\n"
             "                    the log's `isa:` header line when present)\n"
             "  --json            print the report as JSON (schema: docs/report.md)\n"
             "  --no-tui          print the text report instead of the interactive view\n"
             "  --max-nodes N     rows of the node table (default 25, 0 = all)\n"
+            "  --fail-under PCT  exit 3 when the bf16 share is below PCT percent (for CI)\n"
             "  -h, --help        this help\n"
             "\n"
             "examples:\n"
@@ -64,8 +69,12 @@ static void usage(FILE *f)
             "  ampscope analyze saved_model/ --log prod.log.gz --out runs/prod-check --json\n"
             "  ampscope open runs/prod-check          (later, the same report again)\n"
             "\n"
+            "The model, the logs and --tf-version are checked before the run directory is\n"
+            "made: a bad input leaves nothing behind.\n"
+            "\n"
             "exit codes: 0 ok; 1 the logs hold no oneDNN exec lines; 2 bad usage, a missing or\n"
-            "            unreadable file, a model that cannot be loaded\n");
+            "            unreadable file, a model that cannot be loaded, an unknown --tf-version;\n"
+            "            3 bf16 share below --fail-under\n");
 }
 
 /* Appends src (plain or gzip) to out, noting oneDNN's version and ISA line. */
@@ -201,187 +210,125 @@ static void iso_now(char *out, size_t size)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int cmd_analyze(int argc, char **argv)
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
-    const char *model = NULL, *amp_log_path = NULL, *tf_dump = NULL, *out_dir = NULL;
-    const char *logs[MAX_LOGS];
-    int n_logs = 0, max_nodes = 25, batch = 0, amx = -1;
-    bool json = false, no_tui = false;
-    char inputs[1024] = "";
-    struct rr_opts o = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has_next = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--log") && has_next) {
-            if (n_logs == MAX_LOGS) {
-                cli_errorf("analyze", "at most %d --log files", MAX_LOGS);
-                return CLI_USAGE;
-            }
-            logs[n_logs++] = argv[++i];
-        } else if (!strcmp(a, "--amp-log") && has_next) {
-            amp_log_path = argv[++i];
-        } else if (!strcmp(a, "--tf-dump") && has_next) {
-            tf_dump = argv[++i];
-        } else if (!strcmp(a, "--out") && has_next) {
-            out_dir = argv[++i];
-        } else if (!strcmp(a, "--tf-version") && has_next) {
-            o.tf_version = argv[++i];
-        } else if (!strcmp(a, "--batch") && has_next) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1 << 20) {
-                cli_errorf("analyze", "--batch wants a positive count, not '%s'", argv[i]);
-                return CLI_USAGE;
-            }
-            batch = (int)v;
-        } else if (!strcmp(a, "--input") && has_next) {
-            struct g_input_bind b;
-            struct err e;
-            if (g_input_bind_parse(argv[++i], &b, &e) != ST_OK) {
-                cli_errorf("analyze", "--input %s: %s (expected NAME:SHAPE, e.g. x:1x28x28x1)",
-                           argv[i], e.msg);
-                return CLI_USAGE;
-            }
-            if (strlen(inputs) + strlen(argv[i]) + 2 < sizeof inputs) {
-                if (inputs[0])
-                    strcat(inputs, " ");
-                strcat(inputs, argv[i]);
-            }
-        } else if (!strcmp(a, "--amx") && has_next) {
-            const char *v = argv[++i];
-            if (!strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "true"))
-                amx = 1;
-            else if (!strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "false"))
-                amx = 0;
-            else {
-                cli_errorf("analyze", "--amx wants yes or no, not '%s'", v);
-                return CLI_USAGE;
-            }
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--no-tui")) {
-            no_tui = true;
-        } else if (!strcmp(a, "--max-nodes") && has_next) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 0) {
-                cli_errorf("analyze", "--max-nodes wants a count >= 0, not '%s'", argv[i]);
-                return CLI_USAGE;
-            }
-            max_nodes = (int)v;
-        } else if (a[0] == '-' && a[1]) {
-            cli_errorf("analyze", "unknown option '%s' (or it lacks its value; see --help)", a);
-            return CLI_USAGE;
-        } else if (!model) {
-            model = a;
-        } else {
-            cli_errorf("analyze", "one model at a time ('%s' and '%s'); logs go after --log", model, a);
-            return CLI_USAGE;
+    (void)st, (void)flag, (void)f;
+    remove(path); /* best effort: keep going */
+    return 0;
+}
+
+/* Removes what this invocation put into dir: the whole directory when it made
+ * it, else only the files a run directory consists of. */
+static void undo_run_dir(const char *dir, bool made, const char *model_copy)
+{
+    if (made) {
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    } else {
+        const char *const names[] = {RUNDIR_META, RUNDIR_VERBOSE, RUNDIR_AMPLOG, RUNDIR_REPORT,
+                                     RUNDIR_TFDIR, RR_SELECT, "model.path", model_copy};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            char p[PATH_MAX];
+            if (!names[i] || !names[i][0] || strchr(names[i], '/'))
+                continue;
+            rundir_path(dir, names[i], p, sizeof p);
+            nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
         }
     }
-    if (!model || n_logs == 0) {
-        if (!model)
-            cli_errorf("analyze", "which model ran? give MODEL (the .pb/.pbtxt/SavedModel)");
-        else
-            cli_errorf("analyze", "no log given: add --log FILE (ONEDNN_VERBOSE=1 output)");
-        fprintf(stderr, "try `ampscope analyze --help`\n");
-        return CLI_USAGE;
-    }
+    fprintf(stderr, "ampscope analyze: %s %s (nothing is kept from a failed analysis)\n",
+            made ? "removed the run directory" : "removed the files written into", dir);
+}
+
+/* Everything checked before the run directory exists: the model loads (with
+ * the shapes given), the logs and the AMP log are readable files, the dump is
+ * a directory, --tf-version is known. Returns CLI_OK or CLI_USAGE. */
+static int check_inputs(const char *model, const struct cli_model_opts *mo, const char *const *logs,
+                        int n_logs, const char *amp_log_path, const char *tf_dump,
+                        const char *tf_version)
+{
     struct stat st;
     if (stat(model, &st) != 0) {
-        cli_errorf("analyze", "%s: no such model file or directory", model);
+        cli_errorf("analyze", "%s: no such model file or directory (give the .pb/.pbtxt or "
+                              "SavedModel directory that ran)", model);
         return CLI_USAGE;
     }
     for (int i = 0; i < n_logs; i++)
-        if (access(logs[i], R_OK) != 0) {
-            cli_errorf("analyze", "%s: the log cannot be read (check the path)", logs[i]);
+        if (!cli_check_input_file("analyze", logs[i], "the log (--log)", true))
             return CLI_USAGE;
-        }
-    if (amp_log_path && access(amp_log_path, R_OK) != 0) {
-        cli_errorf("analyze", "%s: the AMP log cannot be read (check the path)", amp_log_path);
+    if (amp_log_path && !cli_check_input_file("analyze", amp_log_path, "the AMP log (--amp-log)", true))
         return CLI_USAGE;
-    }
     if (tf_dump && (stat(tf_dump, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        cli_errorf("analyze", "%s: --tf-dump wants the LOG_PATH directory", tf_dump);
+        cli_errorf("analyze", "%s: --tf-dump wants the LOG_PATH directory (%s)", tf_dump,
+                   stat(tf_dump, &st) != 0 ? strerror(errno) : "this is a file");
         return CLI_USAGE;
     }
+    if (tf_version) {
+        struct err e = {0};
+        amp_lists *l = amp_lists_new(tf_version, &e);
+        if (!l) {
+            cli_errorf("analyze", "--tf-version %s: %s", tf_version, e.msg);
+            return CLI_USAGE;
+        }
+        amp_lists_free(l);
+    }
+    graph *g = cli_model_load("analyze", model, mo, true, 1);
+    if (!g)
+        return CLI_USAGE;
+    graph_free(g);
+    return CLI_OK;
+}
 
-    /* the run directory */
+/* Copies the model in (or records its path when big); sets meta->model. */
+static void keep_model(const char *model, const char *dir, struct rundir_meta *meta, char *copy,
+                       size_t copy_size)
+{
+    struct stat st;
+    char path[PATH_MAX], real[PATH_MAX];
+    copy[0] = 0;
+    if (!realpath(model, real))
+        string_copy(real, model);
+    if (stat(model, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MODEL_COPY_MAX) {
+        const char *ext = strrchr(model, '.');
+        const char *slash = strrchr(model, '/');
+        snprintf(copy, copy_size, "model%s",
+                 ext && (!slash || ext > slash) && strlen(ext) < 12 ? ext : "");
+        rundir_path(dir, copy, path, sizeof path);
+        if (copy_file(model, path)) {
+            string_copy(meta->model, copy);
+            return;
+        }
+    }
+    string_copy(meta->model, real);
+    rundir_path(dir, "model.path", path, sizeof path);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "%s\n", real);
+        fclose(f);
+    }
+}
+
+/* Fills the run directory: meta.json, the model, the logs, the dumps. */
+static int fill_run_dir(const char *dir, struct rundir_meta *meta, const char *model,
+                        const struct cli_model_opts *mo, const char *const *logs, int n_logs,
+                        const char *amp_log_path, const char *tf_dump, int amx, char *copy,
+                        size_t copy_size)
+{
     struct err e = {0};
-    char dir[PATH_MAX];
-    struct rundir_meta meta;
-    rundir_meta_init(&meta);
-    model_name_of(model, meta.model_name, sizeof meta.model_name);
-    if (out_dir) {
-        if (rundir_is(out_dir)) {
-            cli_errorf("analyze", "%s is already a run directory; pick another --out (or `ampscope "
-                                  "open %s`)", out_dir, out_dir);
-            return CLI_USAGE;
-        }
-        if (util_mkdirs(out_dir, &e) != ST_OK) {
-            cli_error(&e);
-            return CLI_USAGE;
-        }
-        string_copy(dir, out_dir);
-    } else if (rundir_create(NULL, meta.model_name, dir, sizeof dir, &e) != ST_OK) {
+    char path[PATH_MAX];
+    keep_model(model, dir, meta, copy, copy_size);
+    if (rr_write_select(dir, &mo->load, &e) != ST_OK ||
+        rundir_write_meta(dir, meta, &e) != ST_OK) {
         cli_error(&e);
         return CLI_USAGE;
     }
-    string_copy(meta.backend, "logs");
-    string_copy(meta.amp, "on");
-    string_copy(meta.status, "running");
-    iso_now(meta.started, sizeof meta.started);
-    meta.batch = batch;
-    string_copy(meta.inputs, inputs);
-    if (o.tf_version)
-        string_copy(meta.tf_version, o.tf_version);
-    {
-        struct abuf cmdl;
-        abuf_init(&cmdl);
-        abuf_puts(&cmdl, "ampscope analyze");
-        for (int i = 1; i < argc; i++)
-            abuf_printf(&cmdl, " %s", argv[i]);
-        string_copy(meta.command, cmdl.data);
-        abuf_done(&cmdl);
-    }
-    /* the model: a copy when small, else its absolute path */
-    char path[PATH_MAX], real[PATH_MAX];
-    if (!realpath(model, real))
-        string_copy(real, model);
-    if (S_ISREG(st.st_mode) && st.st_size <= MODEL_COPY_MAX) {
-        const char *ext = strrchr(model, '.');
-        const char *slash = strrchr(model, '/');
-        char name[64];
-        snprintf(name, sizeof name, "model%s", ext && (!slash || ext > slash) && strlen(ext) < 12 ? ext : "");
-        rundir_path(dir, name, path, sizeof path);
-        if (copy_file(model, path))
-            string_copy(meta.model, name);
-        else
-            string_copy(meta.model, real);
-    } else {
-        string_copy(meta.model, real);
-        rundir_path(dir, "model.path", path, sizeof path);
-        FILE *f = fopen(path, "w");
-        if (f) {
-            fprintf(f, "%s\n", real);
-            fclose(f);
-        }
-    }
-    rundir_write_meta(dir, &meta, &e);
-
-    /* the logs */
     rundir_path(dir, RUNDIR_VERBOSE, path, sizeof path);
     FILE *vf = fopen(path, "wb");
     if (!vf) {
-        cli_errorf("analyze", "%s: cannot write into the run directory", path);
+        cli_errorf("analyze", "%s: cannot write into the run directory (%s)", path, strerror(errno));
         return CLI_USAGE;
     }
     char isa[256] = "";
     for (int i = 0; i < n_logs; i++) {
-        int rc = copy_log(logs[i], vf, meta.onednn_version, sizeof meta.onednn_version, isa,
+        int rc = copy_log(logs[i], vf, meta->onednn_version, sizeof meta->onednn_version, isa,
                           sizeof isa);
         if (rc != CLI_OK) {
             fclose(vf);
@@ -395,7 +342,7 @@ int cmd_analyze(int argc, char **argv)
     if (amp_log_path) {
         rundir_path(dir, RUNDIR_AMPLOG, path, sizeof path);
         if (!copy_file(amp_log_path, path)) {
-            cli_errorf("analyze", "%s: copying the AMP log failed", amp_log_path);
+            cli_errorf("analyze", "%s: copying the AMP log failed (disk full?)", amp_log_path);
             return CLI_USAGE;
         }
     }
@@ -409,18 +356,155 @@ int cmd_analyze(int argc, char **argv)
     for (size_t l = strlen(isa); l > 0 && (isa[l - 1] == ' ' || isa[l - 1] == '\t'); l--)
         isa[l - 1] = 0;
     if (isa[0]) {
-        snprintf(meta.cpu_model, sizeof meta.cpu_model, "isa: %.200s (from the log)", isa);
+        snprintf(meta->cpu_model, sizeof meta->cpu_model, "isa: %.200s (from the log)", isa);
         bool has_amx = strstr(isa, "AMX") != NULL;
-        string_copy(meta.cpu_flags, has_amx ? "avx512f amx_bf16 (from the log's isa line)"
-                                            : "no amx (from the log's isa line)");
+        string_copy(meta->cpu_flags, has_amx ? "avx512f amx_bf16 (from the log's isa line)"
+                                             : "no amx (from the log's isa line)");
     }
     if (amx >= 0)
-        string_copy(meta.cpu_flags, amx ? "amx_bf16 (--amx yes)" : "no amx (--amx no)");
-    string_copy(meta.status, "ok");
-    iso_now(meta.finished, sizeof meta.finished);
-    if (rundir_write_meta(dir, &meta, &e) != ST_OK) {
+        string_copy(meta->cpu_flags, amx ? "amx_bf16 (--amx yes)" : "no amx (--amx no)");
+    string_copy(meta->status, "ok");
+    iso_now(meta->finished, sizeof meta->finished);
+    if (rundir_write_meta(dir, meta, &e) != ST_OK) {
         cli_error(&e);
         return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    const char *model = NULL, *amp_log_path = NULL, *tf_dump = NULL, *out_dir = NULL;
+    const char *logs[MAX_LOGS];
+    int n_logs = 0, max_nodes = 25, amx = -1, rc = CLI_OK;
+    double fail_under = -1;
+    bool json = false, no_tui = false;
+    struct rr_opts o = {0};
+    struct cli_model_opts mo;
+    cli_model_opts_init(&mo);
+    for (int i = 1; i < argc && rc == CLI_OK; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            cli_model_opts_done(&mo);
+            return CLI_OK;
+        } else if (!strcmp(a, "--log") && has_next) {
+            if (n_logs == MAX_LOGS) {
+                cli_errorf("analyze", "at most %d --log files", MAX_LOGS);
+                rc = CLI_USAGE;
+            } else {
+                logs[n_logs++] = argv[++i];
+            }
+        } else if (!strcmp(a, "--amp-log") && has_next) {
+            amp_log_path = argv[++i];
+        } else if (!strcmp(a, "--tf-dump") && has_next) {
+            tf_dump = argv[++i];
+        } else if (!strcmp(a, "--out") && has_next) {
+            out_dir = argv[++i];
+        } else if (!strcmp(a, "--tf-version") && has_next) {
+            o.tf_version = argv[++i];
+        } else if (cli_is_model_flag(a) && !strncmp(a, "--", 2) && has_next) {
+            rc = cli_model_opt("analyze", &mo, a, argv[++i]);
+        } else if (!strcmp(a, "--amx") && has_next) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "true"))
+                amx = 1;
+            else if (!strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "false"))
+                amx = 0;
+            else {
+                cli_errorf("analyze", "--amx wants yes or no, not '%s'", v);
+                rc = CLI_USAGE;
+            }
+        } else if (!strcmp(a, "--fail-under") && has_next) {
+            if (!cli_parse_fail_under("analyze", argv[++i], &fail_under))
+                rc = CLI_USAGE;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "--no-tui")) {
+            no_tui = true;
+        } else if (!strcmp(a, "--max-nodes") && has_next) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (!*argv[i] || *end || v < 0 || v > 1000000) {
+                cli_errorf("analyze", "--max-nodes wants a count >= 0, not '%s'", argv[i]);
+                rc = CLI_USAGE;
+            }
+            max_nodes = (int)v;
+        } else if (a[0] == '-' && a[1]) {
+            cli_errorf("analyze", "unknown option '%s' (or it lacks its value; see --help)", a);
+            rc = CLI_USAGE;
+        } else if (!model) {
+            model = a;
+        } else {
+            cli_errorf("analyze", "one model at a time ('%s' and '%s'); logs go after --log", model, a);
+            rc = CLI_USAGE;
+        }
+    }
+    if (rc == CLI_OK && (!model || n_logs == 0)) {
+        if (!model)
+            cli_errorf("analyze", "which model ran? give MODEL (the .pb/.pbtxt/SavedModel)");
+        else
+            cli_errorf("analyze", "no log given: add --log FILE (ONEDNN_VERBOSE=1 output)");
+        fprintf(stderr, "try `ampscope analyze --help`\n");
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK && out_dir && rundir_is(out_dir)) {
+        cli_errorf("analyze", "%s is already a run directory; pick another --out (or `ampscope "
+                              "open %s`)", out_dir, out_dir);
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK)
+        rc = check_inputs(model, &mo, logs, n_logs, amp_log_path, tf_dump, o.tf_version);
+    if (rc != CLI_OK) {
+        cli_model_opts_done(&mo);
+        return rc;
+    }
+
+    /* the run directory: only now, with every input checked */
+    struct err e = {0};
+    char dir[PATH_MAX], copy[64] = "";
+    bool made = true;
+    struct rundir_meta meta;
+    rundir_meta_init(&meta);
+    model_name_of(model, meta.model_name, sizeof meta.model_name);
+    if (out_dir) {
+        struct stat st;
+        made = stat(out_dir, &st) != 0;
+        if (util_mkdirs(out_dir, &e) != ST_OK) {
+            cli_error(&e);
+            cli_model_opts_done(&mo);
+            return CLI_USAGE;
+        }
+        string_copy(dir, out_dir);
+    } else if (rundir_create(NULL, meta.model_name, dir, sizeof dir, &e) != ST_OK) {
+        cli_error(&e);
+        cli_model_opts_done(&mo);
+        return CLI_USAGE;
+    }
+    string_copy(meta.backend, "logs");
+    string_copy(meta.amp, "on");
+    string_copy(meta.status, "running");
+    iso_now(meta.started, sizeof meta.started);
+    meta.batch = mo.batch;
+    string_copy(meta.inputs, mo.inputs);
+    if (o.tf_version)
+        string_copy(meta.tf_version, o.tf_version);
+    {
+        struct abuf cmdl;
+        abuf_init(&cmdl);
+        abuf_puts(&cmdl, "ampscope analyze");
+        for (int i = 1; i < argc; i++)
+            abuf_printf(&cmdl, " %s", argv[i]);
+        string_copy(meta.command, cmdl.data);
+        abuf_done(&cmdl);
+    }
+    rc = fill_run_dir(dir, &meta, model, &mo, logs, n_logs, amp_log_path, tf_dump, amx, copy,
+                      sizeof copy);
+    if (rc != CLI_OK) {
+        undo_run_dir(dir, made, copy);
+        cli_model_opts_done(&mo);
+        return rc;
     }
     fprintf(stderr, "ampscope analyze: run directory %s (`ampscope open %s` shows it again)\n", dir, dir);
 
@@ -428,19 +512,28 @@ int cmd_analyze(int argc, char **argv)
         struct tui_opts t = {0};
         t.run_dir = dir;
         t.tf_version = o.tf_version;
+        cli_model_opts_done(&mo);
         return tui_main(&t);
     }
     struct rr_ctx c;
-    int rc = rr_load("analyze", dir, &o, &c);
+    o.load = &mo.load;
+    rc = rr_load("analyze", dir, &o, &c);
     if (rc != CLI_OK) {
         rr_done(&c);
+        if (rc == CLI_USAGE)
+            undo_run_dir(dir, made, copy);
+        cli_model_opts_done(&mo);
         return rc;
     }
     rr_print(&c, dir, json, max_nodes);
-    rc = c.rep->n_exec_total == 0 ? CLI_FINDINGS : CLI_OK;
-    if (rc == CLI_FINDINGS)
+    if (c.rep->n_exec_total == 0) {
+        rc = CLI_FINDINGS;
         fprintf(stderr, "ampscope analyze: no oneDNN exec lines in the log(s): was ONEDNN_VERBOSE=1 "
                         "set when they were written?\n");
+    } else {
+        rc = cli_fail_under("analyze", c.rep->bf16_share, fail_under);
+    }
     rr_done(&c);
+    cli_model_opts_done(&mo);
     return rc;
 }

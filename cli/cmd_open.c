@@ -31,6 +31,8 @@ static void usage(FILE *f)
             "  --truth           attribute primitives from the backend's ground truth (truth.tsv,\n"
             "                    embedded backend) instead of ampscope's mapper\n"
             "  --model PATH      the model, when the run's copy is gone or moved\n"
+            "  --tag T, --signature S   SavedModel meta graph tag / signature of --model\n"
+            "                    (default: the run's own selection)\n"
             "  --tf-version V    paint with TF V's lists instead of the run's\n"
             "  --check-truth     compare the mapper with the backend's truth.tsv, event by event;\n"
             "                    exit 1 when any event differs (how the mapper is trusted)\n"
@@ -47,8 +49,9 @@ static void usage(FILE *f)
             "  ampscope open runs/mlp-20261122-080000 --json | jq '.bf16_share, .casts'\n"
             "\n"
             "exit codes: 0 ok; 1 the run has no oneDNN exec lines; 2 bad usage, not a run\n"
-            "            directory, files missing, or a run from a newer ampscope; 3 bf16 share\n"
-            "            below --fail-under\n");
+            "            directory, meta.json missing or damaged, files missing, an unknown\n"
+            "            --tf-version, or a run from a newer ampscope; 3 bf16 share below\n"
+            "            --fail-under\n");
 }
 
 int cmd_open(int argc, char **argv)
@@ -58,6 +61,8 @@ int cmd_open(int argc, char **argv)
     int max_nodes = 25;
     double fail_under = -1;
     struct rr_opts o = {0};
+    struct cli_model_opts mo;
+    cli_model_opts_init(&mo);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
@@ -78,6 +83,9 @@ int cmd_open(int argc, char **argv)
             o.model = argv[++i];
         } else if (!strcmp(a, "--tf-version") && has_next) {
             o.tf_version = argv[++i];
+        } else if ((!strcmp(a, "--tag") || !strcmp(a, "--signature")) && has_next) {
+            cli_model_opt("open", &mo, a, argv[++i]);
+            o.load = &mo.load;
         } else if (!strcmp(a, "--max-nodes") && has_next) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -87,12 +95,8 @@ int cmd_open(int argc, char **argv)
             }
             max_nodes = (int)v;
         } else if (!strcmp(a, "--fail-under") && has_next) {
-            char *end;
-            fail_under = strtod(argv[++i], &end);
-            if (*end || fail_under < 0 || fail_under > 100) {
-                cli_errorf("open", "--fail-under wants a percentage 0..100, not '%s'", argv[i]);
+            if (!cli_parse_fail_under("open", argv[++i], &fail_under))
                 return CLI_USAGE;
-            }
         } else if (a[0] == '-' && a[1]) {
             cli_errorf("open", "unknown option '%s' (or it lacks its value; see --help)", a);
             return CLI_USAGE;
@@ -111,8 +115,16 @@ int cmd_open(int argc, char **argv)
         cli_errorf("open", "--check-truth checks the mapper: leave out --truth");
         return CLI_USAGE;
     }
+    if (o.load && !o.model) {
+        cli_errorf("open", "--tag/--signature select inside --model PATH; the run's own model "
+                           "keeps the selection it was analysed with");
+        return CLI_USAGE;
+    }
     if (!no_tui && !json && !check_truth && !events &&
         (tui_scripted() || (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)))) {
+        int crc = rr_check("open", dir, &o);
+        if (crc != CLI_OK)
+            return crc;
         struct tui_opts t = {0};
         t.run_dir = dir;
         t.tf_version = o.tf_version;
@@ -163,14 +175,7 @@ int cmd_open(int argc, char **argv)
         return rc;
     }
     rr_print(&c, dir, json, max_nodes);
-    rc = CLI_OK;
-    if (c.rep->n_exec_total == 0)
-        rc = CLI_FINDINGS;
-    else if (fail_under >= 0 && !(c.rep->bf16_share * 100.0 >= fail_under)) {
-        fprintf(stderr, "ampscope open: bf16 share %.1f%% is below --fail-under %.1f%%\n",
-                c.rep->bf16_share * 100.0, fail_under);
-        rc = CLI_FAIL_UNDER;
-    }
+    rc = c.rep->n_exec_total == 0 ? CLI_FINDINGS : cli_fail_under("open", c.rep->bf16_share, fail_under);
     rr_done(&c);
     return rc;
 }

@@ -87,45 +87,324 @@ static void read_progress(void *ctx, long long bytes)
     g_progress_shown = true;
 }
 
-int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr_ctx *c)
+/* ---- meta.json checks ---------------------------------------------------- */
+
+/* A strict JSON syntax check (rundir.c's reader is lenient on purpose, for
+ * runs that died mid-way; a damaged file must be named, not half-read). */
+struct jchk {
+    const char *p, *end;
+    int depth;
+    const char *what; /* what was expected where it stopped */
+};
+
+static void jc_ws(struct jchk *j)
 {
-    memset(c, 0, sizeof *c);
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static bool jc_value(struct jchk *j);
+
+static bool jc_string(struct jchk *j)
+{
+    if (j->p >= j->end || *j->p != '"') {
+        j->what = "a string in double quotes";
+        return false;
+    }
+    for (j->p++; j->p < j->end; j->p++) {
+        unsigned char ch = (unsigned char)*j->p;
+        if (ch == '"') {
+            j->p++;
+            return true;
+        }
+        if (ch < 0x20) {
+            j->what = "the string to end (a raw control character or line break inside it)";
+            return false;
+        }
+        if (ch == '\\') {
+            j->p++;
+            if (j->p >= j->end || !strchr("\"\\/bfnrtu", *j->p)) {
+                j->what = "a valid escape after a backslash";
+                return false;
+            }
+        }
+    }
+    j->what = "the closing quote of a string (the file is cut short)";
+    return false;
+}
+
+static bool jc_number(struct jchk *j)
+{
+    const char *q = j->p;
+    if (q < j->end && *q == '-')
+        q++;
+    const char *digits = q;
+    while (q < j->end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' ||
+                          *q == '+' || *q == '-'))
+        q++;
+    if (q == digits || !(*digits >= '0' && *digits <= '9')) {
+        j->what = "a value (string, number, true, false, null, object or array)";
+        return false;
+    }
+    j->p = q;
+    return true;
+}
+
+static bool jc_seq(struct jchk *j, char close, bool object)
+{
+    j->p++;
+    if (++j->depth > 32) {
+        j->what = "less nesting";
+        return false;
+    }
+    jc_ws(j);
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        j->depth--;
+        return true;
+    }
+    for (;;) {
+        jc_ws(j);
+        if (object) {
+            if (!jc_string(j)) {
+                j->what = "a field name in double quotes";
+                return false;
+            }
+            jc_ws(j);
+            if (j->p >= j->end || *j->p != ':') {
+                j->what = "':' after the field name";
+                return false;
+            }
+            j->p++;
+            jc_ws(j);
+        }
+        if (!jc_value(j))
+            return false;
+        jc_ws(j);
+        if (j->p < j->end && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->end && *j->p == close) {
+            j->p++;
+            j->depth--;
+            return true;
+        }
+        j->what = object ? "',' or '}' (the file is cut short or a comma is missing)"
+                         : "',' or ']'";
+        return false;
+    }
+}
+
+static bool jc_value(struct jchk *j)
+{
+    if (j->p >= j->end) {
+        j->what = "a value (the file is cut short)";
+        return false;
+    }
+    switch (*j->p) {
+    case '{': return jc_seq(j, '}', true);
+    case '[': return jc_seq(j, ']', false);
+    case '"': return jc_string(j);
+    }
+    static const char *const lits[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(lits[i]);
+        if ((size_t)(j->end - j->p) >= n && !memcmp(j->p, lits[i], n)) {
+            j->p += n;
+            return true;
+        }
+    }
+    return jc_number(j);
+}
+
+/* NULL when data is one JSON object, else what was expected and where. */
+static const char *json_object_check(const char *data, size_t len, int *line, int *col)
+{
+    struct jchk j = {data, data + len, 0, NULL};
+    jc_ws(&j);
+    bool ok;
+    if (j.p >= j.end || *j.p != '{') {
+        j.what = "a JSON object starting with '{'";
+        ok = false;
+    } else {
+        ok = jc_seq(&j, '}', true);
+        if (ok) {
+            jc_ws(&j);
+            if (j.p < j.end) {
+                j.what = "nothing after the closing '}'";
+                ok = false;
+            }
+        }
+    }
+    if (ok)
+        return NULL;
+    *line = 1;
+    *col = 1;
+    for (const char *q = data; q < j.p && q < j.end; q++) {
+        if (*q == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+    return j.what ? j.what : "valid JSON";
+}
+
+static int check_meta(const char *cmd, const char *dir, struct rundir_meta *m)
+{
+    char path[PATH_MAX];
+    rundir_path(dir, RUNDIR_META, path, sizeof path);
+    const char *remake = "re-create the run directory from its log: `ampscope analyze MODEL --log";
+    char vpath[PATH_MAX];
+    rundir_path(dir, RUNDIR_VERBOSE, vpath, sizeof vpath);
+    if (!file_exists(path)) {
+        if (!file_exists(vpath))
+            cli_errorf(cmd,
+                       "%s is not a run directory: it has no %s and no %s (make one with "
+                       "`ampscope run MODEL` or `ampscope analyze MODEL --log FILE`)",
+                       dir, RUNDIR_META, RUNDIR_VERBOSE);
+        else
+            cli_errorf(cmd,
+                       "%s is missing, so which model, batch and TF lists the run used is unknown; "
+                       "%s %s --out NEW_DIR`",
+                       path, remake, vpath);
+        return CLI_USAGE;
+    }
+    char *data = NULL;
+    size_t len = 0;
     struct err e = {0};
+    if (util_read_file(path, 1 << 20, &data, &len, &e) != ST_OK) {
+        cli_errorf(cmd, "%s cannot be read: %s (check its permissions)", path, e.msg);
+        return CLI_USAGE;
+    }
+    int line = 0, col = 0;
+    const char *what = json_object_check(data, len, &line, &col);
+    free(data);
+    if (what) {
+        cli_errorf(cmd, "%s:%d:%d: damaged JSON: expected %s; %s %s --out NEW_DIR`", path, line,
+                   col, what, remake, vpath);
+        return CLI_USAGE;
+    }
+    if (rundir_read_meta(dir, m, &e) != ST_OK) {
+        cli_error(&e);
+        return CLI_USAGE;
+    }
+    static const char *const statuses[] = {"running", "ok", "failed", "interrupted", NULL};
+    bool known = false;
+    for (int i = 0; statuses[i] && !known; i++)
+        known = !strcmp(m->status, statuses[i]);
+    if (!known) {
+        cli_errorf(cmd, "%s: field \"status\" is '%s', not one of running, ok, failed, "
+                        "interrupted (fix the field or re-create the run)", path, m->status);
+        return CLI_USAGE;
+    }
+    if (m->batch < 0 || m->batch > (1 << 20) || m->warmup < 0 || m->iters < 0) {
+        cli_errorf(cmd, "%s: field \"%s\" is %d, not a count (fix the field or re-create the run)",
+                   path, m->batch < 0 || m->batch > (1 << 20) ? "batch" : m->warmup < 0 ? "warmup" : "iters",
+                   m->batch < 0 || m->batch > (1 << 20) ? m->batch : m->warmup < 0 ? m->warmup : m->iters);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* rr_check's work; fills meta (meta.json read and checked). */
+static int check_dir(const char *cmd, const char *dir, const struct rr_opts *o, struct rundir_meta *m)
+{
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         cli_errorf(cmd, "%s: no such directory (give a run directory, e.g. runs/mlp-20260101-120000)",
                    dir);
         return CLI_USAGE;
     }
-    enum status s = rundir_read_meta(dir, &c->meta, &e);
-    if (s == ST_EUNSUPPORTED) {
-        cli_error(&e);
+    int rc = check_meta(cmd, dir, m);
+    if (rc != CLI_OK)
+        return rc;
+    struct err e = {0};
+    const char *ver = o && o->tf_version ? o->tf_version : m->tf_version[0] ? m->tf_version : NULL;
+    amp_lists *l = ver ? amp_lists_new(ver, &e) : NULL;
+    if (ver && !l) {
+        if (o && o->tf_version)
+            cli_errorf(cmd, "--tf-version %s: %s", ver, e.msg);
+        else
+            cli_errorf(cmd, "%s/%s: field \"tf_version\": %s; pass --tf-version V to paint with a "
+                            "known release's lists", dir, RUNDIR_META, e.msg);
         return CLI_USAGE;
     }
-    c->have_meta = s == ST_OK;
+    amp_lists_free(l);
     char vpath[PATH_MAX];
     rundir_path(dir, RUNDIR_VERBOSE, vpath, sizeof vpath);
-    if (!c->have_meta && !file_exists(vpath)) {
-        cli_errorf(cmd,
-                   "%s is not a run directory: it has no %s and no %s (make one with `ampscope run "
-                   "MODEL` or `ampscope analyze MODEL --log FILE`)",
-                   dir, RUNDIR_META, RUNDIR_VERBOSE);
-        return CLI_USAGE;
-    }
     if (!file_exists(vpath)) {
         cli_errorf(cmd,
                    "%s: %s is missing, so there is nothing to analyse (the run died before oneDNN "
                    "ran, or the file was removed; status in %s: \"%s\")",
-                   dir, RUNDIR_VERBOSE, RUNDIR_META, c->meta.status);
+                   dir, RUNDIR_VERBOSE, RUNDIR_META, m->status);
         return CLI_USAGE;
     }
+    return CLI_OK;
+}
+
+int rr_check(const char *cmd, const char *dir, const struct rr_opts *o)
+{
+    struct rundir_meta m;
+    return check_dir(cmd, dir, o, &m);
+}
+
+enum status rr_write_select(const char *dir, const struct graph_load_opts *lo, struct err *e)
+{
+    if (!lo || (!lo->tag && !lo->signature))
+        return ST_OK;
+    char path[PATH_MAX];
+    rundir_path(dir, RR_SELECT, path, sizeof path);
+    char *text = xasprintf("tag=%s\nsignature=%s\n", lo->tag ? lo->tag : "",
+                           lo->signature ? lo->signature : "");
+    enum status st = util_write_file_atomic(path, text, strlen(text), e);
+    free(text);
+    return st;
+}
+
+/* The run's SavedModel selection from RR_SELECT into lo (strings in buf). */
+static void read_select(const char *dir, struct graph_load_opts *lo, char *buf, size_t size)
+{
+    char path[PATH_MAX];
+    rundir_path(dir, RR_SELECT, path, sizeof path);
+    char *data = NULL;
+    size_t len = 0;
+    struct err e;
+    if (util_read_file(path, 4096, &data, &len, &e) != ST_OK)
+        return;
+    string_copy_n(buf, size, data);
+    free(data);
+    for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        if (!strncmp(t, "tag=", 4) && t[4])
+            lo->tag = t + 4;
+        else if (!strncmp(t, "signature=", 10) && t[10])
+            lo->signature = t + 10;
+    }
+}
+
+int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    struct err e = {0};
+    int rc = check_dir(cmd, dir, o, &c->meta);
+    if (rc != CLI_OK)
+        return rc;
+    c->have_meta = true;
     if (!find_model(dir, c, o ? o->model : NULL, c->model_path, sizeof c->model_path)) {
         cli_errorf(cmd,
                    "%s: the run's model %s%s%s cannot be found; pass it with --model PATH",
                    dir, c->model_path[0] ? "(" : "", c->model_path, c->model_path[0] ? ")" : "");
         return CLI_USAGE;
     }
-    c->g = graph_load(c->model_path, NULL, &e);
+    struct graph_load_opts lo = {0};
+    char selbuf[4096];
+    if (o && o->load)
+        lo = *o->load;
+    else
+        read_select(dir, &lo, selbuf, sizeof selbuf);
+    c->g = graph_load(c->model_path, &lo, &e);
     if (!c->g) {
         cli_error(&e);
         return CLI_USAGE;
@@ -149,11 +428,7 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
     /* the run's lists and edits */
     const char *ver = o && o->tf_version ? o->tf_version
                                          : (c->have_meta && c->meta.tf_version[0] ? c->meta.tf_version : NULL);
-    c->lists = amp_lists_new(ver, &e);
-    if (!c->lists && ver) {
-        fprintf(stderr, "ampscope %s: lists of TF %s unknown, using the newest: %s\n", cmd, ver, e.msg);
-        c->lists = amp_lists_new(NULL, &e);
-    }
+    c->lists = amp_lists_new(ver, &e); /* ver was checked by check_dir */
     if (!c->lists) {
         cli_error(&e);
         return CLI_USAGE;
