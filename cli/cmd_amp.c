@@ -199,8 +199,8 @@ static void print_report(const amp_plan *p, const amp_lists *l, const graph *g, 
 
 int cmd_amp(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_TFV, O_LEVEL, O_NOENV, O_NOPRE, O_PRES, O_ALL, O_INPUT, O_BATCH, O_TAG,
-           O_SIG, O_EDIT /* + 8 */ };
+    enum { O_JSON = 256, O_TFV, O_LEVEL, O_NOENV, O_NOPRE, O_PRES, O_ALL, O_MODEL /* + 4 */,
+           O_EDIT = O_MODEL + 4 /* + 8 */ };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, O_JSON},
         {"tf-version", required_argument, NULL, O_TFV},
@@ -209,10 +209,8 @@ int cmd_amp(int argc, char **argv)
         {"no-prepass", no_argument, NULL, O_NOPRE},
         {"preserve", required_argument, NULL, O_PRES},
         {"all", no_argument, NULL, O_ALL},
-        {"input", required_argument, NULL, O_INPUT},
-        {"batch", required_argument, NULL, O_BATCH},
-        {"tag", required_argument, NULL, O_TAG},
-        {"signature", required_argument, NULL, O_SIG},
+        CLI_SHAPE_LONGOPTS(O_MODEL),
+        CLI_SELECT_LONGOPTS(O_MODEL + 2),
         CLI_LIST_EDIT_LONGOPTS(O_EDIT),
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -223,10 +221,10 @@ int cmd_amp(int argc, char **argv)
                                              "--deny-add", "--deny-remove"};
     bool json = false, noenv = false, noprepass = false, all = false;
     const char *tfv = NULL, *level = NULL, *preserve = NULL;
-    struct graph_load_opts lo = {0};
-    struct g_input_bind *binds = xcalloc((size_t)argc + 1, sizeof *binds);
+    struct cli_model_opts mo;
+    cli_model_opts_init(&mo);
     struct flagedit *edits = xcalloc((size_t)argc + 1, sizeof *edits);
-    int n_binds = 0, n_edits = 0, batch = 0, rc = CLI_OK;
+    int n_edits = 0, rc = CLI_OK;
     graph *g = NULL;
     amp_lists *l = NULL;
     amp_plan *p = NULL;
@@ -235,8 +233,13 @@ int cmd_amp(int argc, char **argv)
     memset(&e, 0, sizeof e);
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int c, li = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
+        if (c >= O_MODEL && c < O_MODEL + 4) {
+            if ((rc = cli_model_opt("amp", &mo, longopts[li].name, optarg)) != CLI_OK)
+                goto out;
+            continue;
+        }
         if (c >= O_EDIT && c < O_EDIT + 8) {
             edits[n_edits].list = edit_list[(c - O_EDIT) / 2];
             edits[n_edits].add = ((c - O_EDIT) % 2) == 0;
@@ -252,27 +255,6 @@ int cmd_amp(int argc, char **argv)
         case O_NOPRE: noprepass = true; break;
         case O_PRES: preserve = optarg; break;
         case O_ALL: all = true; break;
-        case O_TAG: lo.tag = optarg; break;
-        case O_SIG: lo.signature = optarg; break;
-        case O_INPUT:
-            if (g_input_bind_parse(optarg, &binds[n_binds], &e) != ST_OK) {
-                cli_errorf("amp", "--input %s: %s", optarg, e.msg);
-                rc = CLI_USAGE;
-                goto out;
-            }
-            n_binds++;
-            break;
-        case O_BATCH: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > (1L << 30)) {
-                cli_errorf("amp", "--batch needs a whole number from 1 to 1073741824, not '%s'", optarg);
-                rc = CLI_USAGE;
-                goto out;
-            }
-            batch = (int)v;
-            break;
-        }
         case 'h': usage(stdout); goto out;
         case ':':
             cli_errorf("amp", "%s needs a value (see `ampscope amp --help`)", argv[optind - 1]);
@@ -312,14 +294,8 @@ int cmd_amp(int argc, char **argv)
         rc = CLI_USAGE;
         goto out;
     }
-    g = graph_load(argv[optind], &lo, &e);
+    g = cli_model_load("amp", argv[optind], &mo, mo.n_binds || mo.batch, 0);
     if (!g) {
-        cli_error(&e);
-        rc = CLI_USAGE;
-        goto out;
-    }
-    if ((n_binds || batch) && graph_infer(g, binds, n_binds, batch, &e) != ST_OK) {
-        cli_error(&e);
         rc = CLI_USAGE;
         goto out;
     }
@@ -388,9 +364,7 @@ out:
     amp_plan_free(p);
     amp_lists_free(l);
     graph_free(g);
-    for (int i = 0; i < n_binds; i++)
-        g_input_bind_done(&binds[i]);
-    free(binds);
+    cli_model_opts_done(&mo);
     free(edits);
     if (pres) {
         for (int i = 0; pres[i]; i++)

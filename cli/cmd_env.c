@@ -15,6 +15,7 @@
 #include "analyze/graph.h"
 #include "analyze/rundir.h"
 #include "cli/cli.h"
+#include "cli/run_report.h"
 #include "render/env.h"
 
 extern char **environ;
@@ -54,6 +55,7 @@ static void usage(FILE *f)
             "  --cpu-flags FLAGS   with --check: judge this CPU flag list (e.g. the deployment\n"
             "                      machine's /proc/cpuinfo flags) instead of this machine's\n"
             "  --json              with --check: JSON (schema: docs/env.md)\n"
+            "  --tag T, --signature S   SavedModel meta graph tag / signature of MODEL\n"
             "  -h, --help          this help\n\n"
             "examples:\n"
             "  ampscope env --deny-add MatMul\n"
@@ -139,7 +141,8 @@ static int do_check(const char *tfv, const char *cpu_flags, bool json)
 
 int cmd_env(int argc, char **argv)
 {
-    enum { O_FORMAT = 256, O_ITEX, O_TFV, O_LEVEL, O_CHECK, O_CPU, O_JSON, O_EDIT /* + 8 */ };
+    enum { O_FORMAT = 256, O_ITEX, O_TFV, O_LEVEL, O_CHECK, O_CPU, O_JSON, O_SEL /* + 2 */,
+           O_EDIT = O_SEL + 2 /* + 8 */ };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, O_FORMAT},
         {"itex", no_argument, NULL, O_ITEX},
@@ -148,6 +151,7 @@ int cmd_env(int argc, char **argv)
         {"check", no_argument, NULL, O_CHECK},
         {"cpu-flags", required_argument, NULL, O_CPU},
         {"json", no_argument, NULL, O_JSON},
+        CLI_SELECT_LONGOPTS(O_SEL),
         CLI_LIST_EDIT_LONGOPTS(O_EDIT),
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -163,11 +167,18 @@ int cmd_env(int argc, char **argv)
     env_vars_init(&vars);
     graph *g = NULL;
     amp_lists *ref = NULL;
+    struct cli_model_opts mo;
+    cli_model_opts_init(&mo);
     struct err e = {0};
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int c, li = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
+        if (c >= O_SEL && c < O_SEL + 2) {
+            if ((rc = cli_model_opt("env", &mo, longopts[li].name, optarg)) != CLI_OK)
+                goto done;
+            continue;
+        }
         if (c >= O_EDIT && c < O_EDIT + 8) {
             edits[n_edits].list = edit_list[(c - O_EDIT) / 2];
             edits[n_edits].add = (c - O_EDIT) % 2 == 0;
@@ -245,6 +256,12 @@ int cmd_env(int argc, char **argv)
         rc = do_check(tfv, cpu, json);
         goto done;
     }
+    if ((mo.load.tag || mo.load.signature) && (!src || rundir_is(src))) {
+        cli_errorf("env", "--tag/--signature select inside a SavedModel given as MODEL; %s",
+                   src ? "a run directory has no model selection to change" : "give the MODEL");
+        rc = CLI_USAGE;
+        goto done;
+    }
     if (cpu || json) {
         cli_errorf("env", "%s only goes with --check", cpu ? "--cpu-flags" : "--json");
         rc = CLI_USAGE;
@@ -277,6 +294,10 @@ int cmd_env(int argc, char **argv)
     const char *run_tfv = NULL;
     struct rundir_meta meta;
     if (src && rundir_is(src)) {
+        struct rr_opts ro = {0};
+        ro.tf_version = tfv;
+        if ((rc = rr_check("env", src, &ro)) != CLI_OK)
+            goto done;
         if (rundir_read_meta(src, &meta, &e) != ST_OK) {
             cli_error(&e);
             rc = CLI_USAGE;
@@ -302,9 +323,8 @@ int cmd_env(int argc, char **argv)
             amp_lists_free(rl);
         }
     } else if (src) {
-        g = graph_load(src, NULL, &e);
+        g = cli_model_load("env", src, &mo, false, 0);
         if (!g) {
-            cli_error(&e);
             rc = CLI_USAGE;
             goto done;
         }

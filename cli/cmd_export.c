@@ -49,6 +49,8 @@ static void usage(FILE *f)
             "  --model PATH    the run's model, when it is no longer where the run left it\n"
             "  --tf-version V  op lists of TensorFlow V (default: the run's, else the newest)\n"
             "  --input NAME:SHAPE, --batch N   shapes for edge labels (prediction)\n"
+            "  --tag T, --signature S   SavedModel meta graph tag / signature (of MODEL or\n"
+            "                  of --model)\n"
             "  --no-env        ignore TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_* (prediction)\n"
             "  -h, --help      this help\n\n"
             "examples:\n"
@@ -146,7 +148,7 @@ static const char *base_name(const char *p)
 int cmd_export(int argc, char **argv)
 {
     enum { O_SVG = 256, O_DOT, O_PNG, O_CSV, O_JSON, O_COLLAPSE, O_MAXN, O_FOCUS, O_RADIUS, O_TITLE,
-           O_NOCASTS, O_ELABELS, O_MODEL, O_TFV, O_INPUT, O_BATCH, O_NOENV };
+           O_NOCASTS, O_ELABELS, O_MODEL, O_TFV, O_NOENV, O_MOPT /* + 4 */ };
     static const struct option longopts[] = {
         {"svg", required_argument, NULL, O_SVG},
         {"dot", required_argument, NULL, O_DOT},
@@ -162,8 +164,8 @@ int cmd_export(int argc, char **argv)
         {"edge-labels", required_argument, NULL, O_ELABELS},
         {"model", required_argument, NULL, O_MODEL},
         {"tf-version", required_argument, NULL, O_TFV},
-        {"input", required_argument, NULL, O_INPUT},
-        {"batch", required_argument, NULL, O_BATCH},
+        CLI_SHAPE_LONGOPTS(O_MOPT),
+        CLI_SELECT_LONGOPTS(O_MOPT + 2),
         {"no-env", no_argument, NULL, O_NOENV},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -171,11 +173,11 @@ int cmd_export(int argc, char **argv)
     const char *out[OUT__N] = {0};
     const char *model = NULL, *tfv = NULL;
     bool noenv = false, radius_given = false;
-    int batch = 1, rc = CLI_OK;
+    int rc = CLI_OK;
     struct lay_opts lo;
     lay_opts_init(&lo);
-    struct g_input_bind *binds = xcalloc((size_t)argc + 1, sizeof *binds);
-    int n_binds = 0;
+    struct cli_model_opts mo;
+    cli_model_opts_init(&mo);
     struct rr_ctx rr;
     memset(&rr, 0, sizeof rr);
     graph *g = NULL;
@@ -185,8 +187,13 @@ int cmd_export(int argc, char **argv)
     struct err e = {0};
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int c, li = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
+        if (c >= O_MOPT && c < O_MOPT + 4) {
+            if ((rc = cli_model_opt("export", &mo, longopts[li].name, optarg)) != CLI_OK)
+                goto done;
+            continue;
+        }
         if (c >= O_SVG && c <= O_JSON) {
             int k = c - O_SVG;
             if (out[k]) {
@@ -227,18 +234,6 @@ int cmd_export(int argc, char **argv)
         case O_MODEL: model = optarg; break;
         case O_TFV: tfv = optarg; break;
         case O_NOENV: noenv = true; break;
-        case O_INPUT:
-            if (g_input_bind_parse(optarg, &binds[n_binds], &e) != ST_OK) {
-                cli_errorf("export", "--input %s: %s", optarg, e.msg);
-                rc = CLI_USAGE;
-            } else {
-                n_binds++;
-            }
-            break;
-        case O_BATCH:
-            if (!parse_int("--batch", optarg, 1, 1 << 30, &batch))
-                rc = CLI_USAGE;
-            break;
         case 'h': usage(stdout); goto done;
         case ':':
             cli_errorf("export", "%s needs a value (see `ampscope export --help`)", argv[optind - 1]);
@@ -335,6 +330,15 @@ int cmd_export(int argc, char **argv)
         struct rr_opts ro = {0};
         ro.model = model;
         ro.tf_version = tfv;
+        if (mo.load.tag || mo.load.signature) {
+            if (!model) {
+                cli_errorf("export", "--tag/--signature select inside --model PATH; a run keeps "
+                                     "the selection it was analysed with");
+                rc = CLI_USAGE;
+                goto done;
+            }
+            ro.load = &mo.load;
+        }
         rc = rr_load("export", src, &ro, &rr);
         if (rc != CLI_OK)
             goto done;
@@ -350,20 +354,14 @@ int cmd_export(int argc, char **argv)
             rc = CLI_USAGE;
             goto done;
         }
-        g = graph_load(src, NULL, &e);
-        if (!g) {
-            cli_error(&e);
-            rc = CLI_USAGE;
-            goto done;
-        }
-        if (graph_infer(g, binds, n_binds, batch, &e) != ST_OK) {
-            cli_error(&e);
-            rc = CLI_USAGE;
-            goto done;
-        }
         lists = amp_lists_new(tfv, &e);
         if (!lists) {
             cli_errorf("export", "--tf-version %s: %s", tfv ? tfv : "", e.msg);
+            rc = CLI_USAGE;
+            goto done;
+        }
+        g = cli_model_load("export", src, &mo, true, 1);
+        if (!g) {
             rc = CLI_USAGE;
             goto done;
         }
@@ -446,8 +444,6 @@ done:
     if (g)
         graph_free(g);
     rr_done(&rr);
-    for (int i = 0; i < n_binds; i++)
-        g_input_bind_done(&binds[i]);
-    free(binds);
+    cli_model_opts_done(&mo);
     return rc;
 }

@@ -375,48 +375,32 @@ static void print_text(const graph *g, bool nodes)
 
 int cmd_graph(int argc, char **argv)
 {
+    enum { O_MODEL = 256 /* + 4 */ };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},      {"nodes", no_argument, NULL, 'n'},
-        {"tag", required_argument, NULL, 't'}, {"signature", required_argument, NULL, 's'},
-        {"input", required_argument, NULL, 'i'}, {"batch", required_argument, NULL, 'b'},
+        CLI_SELECT_LONGOPTS(O_MODEL),          CLI_SHAPE_LONGOPTS(O_MODEL + 2),
         {"no-inline", no_argument, NULL, 'N'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     bool json = false, nodes = false;
-    struct graph_load_opts lo = {0};
-    struct g_input_bind *binds = xcalloc((size_t)argc + 1, sizeof *binds);
-    int n_binds = 0, batch = 0, rc = CLI_OK;
+    struct cli_model_opts mo;
+    cli_model_opts_init(&mo);
+    int rc = CLI_OK;
     struct err e;
     memset(&e, 0, sizeof e);
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int c, li = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
+        if (c >= O_MODEL && c < O_MODEL + 4) {
+            if ((rc = cli_model_opt("graph", &mo, longopts[li].name, optarg)) != CLI_OK)
+                goto out;
+            continue;
+        }
         switch (c) {
         case 'j': json = true; break;
         case 'n': nodes = true; break;
-        case 't': lo.tag = optarg; break;
-        case 's': lo.signature = optarg; break;
-        case 'N': lo.no_inline = true; break;
-        case 'i':
-            if (g_input_bind_parse(optarg, &binds[n_binds], &e) != ST_OK) {
-                cli_errorf("graph", "%s", e.msg);
-                rc = CLI_USAGE;
-                goto out;
-            }
-            n_binds++;
-            break;
-        case 'b': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > (1L << 30)) {
-                cli_errorf("graph", "--batch needs a whole number from 1 to 1073741824, not '%s'", optarg);
-                rc = CLI_USAGE;
-                goto out;
-            }
-            batch = (int)v;
-            break;
-        }
+        case 'N': mo.load.no_inline = true; break;
         case 'h': usage(stdout); goto out;
         case ':':
             cli_errorf("graph", "%s needs a value (see `ampscope graph --help`)", argv[optind - 1]);
@@ -444,7 +428,7 @@ int cmd_graph(int argc, char **argv)
                     sb.st_size > (64 << 20);
     if (progress)
         fprintf(stderr, "ampscope: loading %s (%.0f MB)...", argv[optind], sb.st_size / 1e6);
-    graph *g = graph_load(argv[optind], &lo, &e);
+    graph *g = graph_load(argv[optind], &mo.load, &e);
     if (progress)
         fprintf(stderr, "\r\033[K");
     if (!g) {
@@ -460,7 +444,7 @@ int cmd_graph(int argc, char **argv)
         goto out;
     }
     free(order);
-    if (graph_infer(g, binds, n_binds, batch, &e) != ST_OK) {
+    if (graph_infer(g, mo.binds, mo.n_binds, mo.batch, &e) != ST_OK) {
         cli_error(&e);
         graph_free(g);
         rc = CLI_USAGE;
@@ -472,8 +456,6 @@ int cmd_graph(int argc, char **argv)
         print_text(g, nodes);
     graph_free(g);
 out:
-    for (int i = 0; i < n_binds; i++)
-        g_input_bind_done(&binds[i]);
-    free(binds);
+    cli_model_opts_done(&mo);
     return rc;
 }
