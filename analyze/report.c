@@ -580,7 +580,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
             if (plan->casts[i].name)
                 strmap_put(&P->cast_names, plan->casts[i].name, i);
     string_copy(r->run_dir, dir);
-    r->compare_speedup = r->painter_agreement = NAN;
+    r->compare_speedup = r->painter_agreement = r->tf_mapper_agreement = NAN;
     r->compare_f32_ms = r->compare_bf16_ms = NAN;
     r->wall_ms_per_iter = NAN;
     if (have_meta) {
@@ -646,6 +646,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
     free(L.mk);
 
     /* attribution */
+    tf_evidence *tfe = tfev_for_report(r, dir);
     int *fused = xmalloc((size_t)(g->n_nodes > 0 ? g->n_nodes : 1) * sizeof *fused);
     for (int i = 0; i < g->n_nodes; i++)
         fused[i] = -1;
@@ -656,6 +657,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
         st = apply_truth(r, path, e);
         if (st != ST_OK) {
             free(fused);
+            tfev_free(tfe);
             report_free(r);
             return NULL;
         }
@@ -668,6 +670,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
         mapper *m = map_new(g, plan, e);
         if (!m) {
             free(fused);
+            tfev_free(tfe);
             report_free(r);
             return NULL;
         }
@@ -675,6 +678,9 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
         map_events(m, r->events, r->n_events, &ms, e);
         memcpy(fused, map_fused_into(m), (size_t)g->n_nodes * sizeof *fused);
         map_free(m);
+        /* a TensorFlow run: its step_stats timestamps name the node of most events */
+        if (tfe)
+            tfev_attribute_report(tfe, r, fused);
     }
     summarize(r, fused, &it);
     free(fused);
@@ -693,7 +699,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
     }
     if (cdir && *cdir)
         apply_compare(r, cdir, o);
-    tfev_report(r, dir); /* TensorFlow's own evidence, when the run has it (analyze/tfevidence) */
+    tfev_report(r, dir, tfe); /* TensorFlow's own evidence, when the run has it (analyze/tfevidence) */
     /* TF's Casts run as Eigen kernels (not in verbose.log): when the evidence
      * supplied them, their share is of primitives + casts */
     if (r->cast_ms > 0 && !(r->cast_share > 0) && r->prim_ms_per_iter >= 0)

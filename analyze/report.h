@@ -119,6 +119,9 @@ struct report {
     /* Added by the tf-backend owner (backward-compatible): */
     char *tf_json;            /* `"tf":{...},"painter":{...}` members from analyze/tfevidence
                                  (TensorFlow's own evidence), NULL when the run has none; owned */
+    long n_tf_attributed;     /* exec events attributed by TF's step_stats timestamps (tf runs) */
+    double tf_mapper_agreement; /* of events both attributed, the share where the signature
+                                 mapper chose the same node; NaN when not compared */
 };
 
 struct report_opts {

@@ -89,8 +89,10 @@ void report_json(const struct report *r, struct abuf *b)
     kint(b, "unparsed_lines", r->n_verbose_unparsed);
     key(b, "mapping");
     abuf_putc(b, '{');
-    kstr(b, "source", r->used_truth ? "truth" : "mapper");
+    kstr(b, "source", r->used_truth ? "truth" : r->n_tf_attributed > 0 ? "tensorflow" : "mapper");
     knum(b, "mean_confidence", r->mean_confidence);
+    kint(b, "tf_attributed", r->n_tf_attributed);
+    knum(b, "tf_mapper_agreement", r->tf_mapper_agreement);
     close_obj(b, '}');
     abuf_putc(b, ',');
     knum(b, "wall_ms_per_iter", r->wall_ms_per_iter);

@@ -290,6 +290,20 @@ static void find_dumps(tf_evidence *ev, const char *tfdir)
             }
 }
 
+bool tfev_main_preop(const char *dir, char *out, size_t size)
+{
+    char tfdir[2048];
+    snprintf(tfdir, sizeof tfdir, "%s/%s", dir, RUNDIR_TFDIR);
+    tf_evidence ev = {.pool = strpool_new(), .main_dump = -1};
+    find_dumps(&ev, tfdir);
+    bool ok = ev.main_dump >= 0 && ev.dumps[ev.main_dump].pre;
+    if (ok) /* relative to dir: "tf/graphdef_preop_..." */
+        snprintf(out, size, "%s%s", RUNDIR_TFDIR, ev.dumps[ev.main_dump].pre + strlen(tfdir));
+    free(ev.dumps);
+    strpool_free(ev.pool);
+    return ok;
+}
+
 /* ---- TF's decisions -------------------------------------------------------------- */
 
 static bool skip_attr(const char *name) { return name[0] == '_'; }
@@ -607,75 +621,7 @@ enum status tfev_painter(tf_evidence *ev, const char *tf_version, const char *li
     return ST_OK;
 }
 
-/* ---- report and JSON ---------------------------------------------------------------- */
-
-void tfev_apply(const tf_evidence *ev, struct report *r)
-{
-    if (ev->tf_version[0])
-        string_copy(r->tf_version, ev->tf_version);
-    if (ev->onednn_version[0]) /* the oneDNN inside TensorFlow is what ran */
-        string_copy(r->onednn_version, ev->onednn_version[0] == 'v' ? ev->onednn_version + 1 : ev->onednn_version);
-    if (ev->amp.converted >= 0 && r->amp.converted < 0)
-        r->amp = ev->amp;
-    if (ev->painter_run) {
-        r->painter_agreement = ev->agreement;
-        r->n_disagreements = 0;
-        if (ev->n_disagreements) {
-            /* owned by the report (strings and array, as report_free frees them) */
-            char **d = xcalloc((size_t)ev->n_disagreements, sizeof *d);
-            for (int i = 0; i < ev->n_disagreements; i++)
-                d[i] = xstrdup(ev->disagreements[i]);
-            r->disagreements = d;
-            r->n_disagreements = ev->n_disagreements;
-        }
-    }
-    /* Casts ran as TF kernels: oneDNN never shows them. */
-    if (r->cast_count == 0 && ev->casts_executed > 0) {
-        r->cast_count = ev->casts_executed;
-        r->cast_ms = ev->cast_ms;
-    }
-}
-
-void tfev_report(struct report *r, const char *dir)
-{
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, RUNDIR_TFDIR);
-    DIR *d = opendir(path);
-    if (!d)
-        return; /* embedded runs and plain logs: nothing of TensorFlow's here */
-    closedir(d);
-    tf_evidence *ev = NULL;
-    struct err e = {0};
-    if (tfev_load(dir, &ev, &e) != ST_OK) {
-        if (r->n_notes < 4)
-            snprintf(r->notes[r->n_notes++], sizeof r->notes[0], "TensorFlow evidence unreadable: %.200s", e.msg);
-        return;
-    }
-    struct rundir_meta *m = xcalloc(1, sizeof *m);
-    bool have_meta = rundir_read_meta(dir, m, NULL) == ST_OK;
-    struct err pe = {0};
-    if (tfev_painter(ev, ev->tf_version[0] ? ev->tf_version : (have_meta ? m->tf_version : NULL),
-                     have_meta ? m->list_env : "", &pe) != ST_OK)
-        snprintf(ev->painter_note, sizeof ev->painter_note, "painter failed: %.200s", pe.msg);
-    /* TensorFlow's oneDNN runs bf16 only with AVX512 (IsBF16SupportedByOneDNNOnThisCPU) */
-    if (have_meta && m->cpu_flags[0] && !strstr(m->cpu_flags, "avx512f") && r->n_notes < 4)
-        snprintf(r->notes[r->n_notes++], sizeof r->notes[0],
-                 "this CPU has no AVX512: TensorFlow's oneDNN has no bf16 kernels here, so nodes AMP "
-                 "made bf16 fall back to other kernels");
-    if (ev->n_events == 0 && ev->traced && r->n_notes < 4)
-        snprintf(r->notes[r->n_notes++], sizeof r->notes[0],
-                 "TensorFlow ran but oneDNN printed nothing: is TensorFlow's oneDNN off "
-                 "(TF_ENABLE_ONEDNN_OPTS=0, or a build without it)?");
-    free(m);
-    tfev_apply(ev, r);
-    struct abuf b;
-    abuf_init(&b);
-    tfev_json(ev, &b);
-    free(r->tf_json);
-    r->tf_json = b.data; /* ownership moves to the report */
-    tfev_write_attribution(ev, dir, NULL);
-    tfev_free(ev);
-}
+/* ---- JSON ---------------------------------------------------------------------------- */
 
 static void json_kv_str(struct abuf *b, const char *k, const char *v, bool comma)
 {

@@ -127,6 +127,12 @@ struct tf_evidence {
 enum status tfev_load(const char *dir, tf_evidence **out, struct err *e);
 void tfev_free(tf_evidence *ev);
 
+/* The pre-AMP dump TensorFlow wrote into dir/tf/ for its main graph (the
+ * session graph "tf_graph", else the first graph or function with both
+ * dumps): its path relative to dir ("tf/graphdef_preop_..."). False when
+ * there is none (AMP did not run, or LOG_PATH was not honoured). */
+bool tfev_main_preop(const char *dir, char *out, size_t size);
+
 /* Runs the painter (analyze/amp.h) for TF version tf_version (NULL: the
  * evidence's) with the list edits `list_env` ("NAME=VALUE\n"... as in
  * meta.json) on TF's own pre-AMP dump, and compares with the post-AMP dump.
@@ -141,11 +147,20 @@ enum status tfev_painter(tf_evidence *ev, const char *tf_version, const char *li
  * showed none). Strings are interned in the report's pool. */
 void tfev_apply(const tf_evidence *ev, struct report *r);
 
-/* What report_from_rundir() calls last: when dir has TensorFlow evidence
- * (tf/ or AMP lines in amp.log), loads it, runs the painter with the run's
- * list version and edits (meta.json), applies it to r (tfev_apply) and sets
- * r->tf_json. Silent no-op otherwise; failures become a report note. */
-void tfev_report(struct report *r, const char *dir);
+/* For report_from_rundir() (analyze/tfev_report.c), in this order:
+ * tfev_for_report() loads the evidence when dir has tf/ (NULL otherwise, or
+ * when it is unreadable, which becomes a note on r);
+ * tfev_attribute_report() re-attributes r's exec events to the user's graph
+ * nodes from TF's step_stats timestamps where those are confident (the
+ * mapper's attribution stays elsewhere), records r->n_tf_attributed and
+ * r->tf_mapper_agreement, and sets fused[] (n = g->n_nodes) from TF's fused
+ * kernels; returns the events it attributed;
+ * tfev_report() runs the painter with the run's list version and edits
+ * (meta.json), applies the evidence (tfev_apply), sets r->tf_json, writes
+ * tf/attribution.tsv and frees ev (NULL: no-op). */
+tf_evidence *tfev_for_report(struct report *r, const char *dir);
+long tfev_attribute_report(const tf_evidence *ev, struct report *r, int *fused);
+void tfev_report(struct report *r, const char *dir, tf_evidence *ev);
 
 /* The "tf" and "painter" JSON objects (docs/tf-backend.md), as members
  * `"tf":{...},"painter":{...}` without surrounding braces. */

@@ -129,11 +129,29 @@ void rep_text_headline(const struct report *r, struct abuf *out, bool color)
     else if (!isnan(r->mean_confidence))
         abuf_printf(out, ", mean confidence %.2f", r->mean_confidence);
     abuf_putc(out, '\n');
+    if (r->n_tf_attributed > 0) {
+        abuf_printf(out, "                %ld by TensorFlow's step_stats timestamps", r->n_tf_attributed);
+        if (!isnan(r->tf_mapper_agreement))
+            abuf_printf(out, " (the signature mapper agrees on %.1f%%)", r->tf_mapper_agreement * 100.0);
+        abuf_putc(out, '\n');
+    }
     if (r->plan)
         abuf_printf(out, "  AMP plan      %s\n", r->plan->failed ? "the pass FAILED: graph stays f32"
                                                                  : r->plan->summary);
     if (r->amp.converted >= 0)
         abuf_printf(out, "  TF said       %s\n", r->amp.converted_line);
+    if (!isnan(r->painter_agreement)) {
+        abuf_puts(out, "  painter       ");
+        on(&p, r->n_disagreements ? C_RED : C_GREEN);
+        abuf_printf(out, "%.1f%%", r->painter_agreement * 100.0);
+        off(&p);
+        abuf_printf(out, " agreement with TensorFlow's decisions on its own pre-AMP graph (%d disagreement%s)\n",
+                    r->n_disagreements, r->n_disagreements == 1 ? "" : "s");
+        for (int i = 0; i < r->n_disagreements && i < 5; i++)
+            abuf_printf(out, "                %s\n", r->disagreements[i]);
+        if (r->n_disagreements > 5)
+            abuf_printf(out, "                ... %d more (--json lists all)\n", r->n_disagreements - 5);
+    }
     for (int i = 0; i < r->n_notes; i++) {
         on(&p, C_YELLOW);
         abuf_printf(out, "  note: %s\n", r->notes[i]);

@@ -87,6 +87,27 @@ elif p["agreement"] != 1.0:
 ev = tf["events"]
 if ev["total"] and ev["attributed"] != ev["total"]:
     say("verbose events attributed %d of %d" % (ev["attributed"], ev["total"])); bad = 1
+# TensorFlow's step_stats timestamps drive the report's attribution: every
+# event TF placed by a unique timestamp is on the same node in the report.
+if ev["total"] and tf.get("traced"):
+    m = rep.get("mapping", {})
+    if m.get("source") != "tensorflow" or not m.get("tf_attributed"):
+        say("mapping source %s (%s events by TF timestamps): TF's attribution does not drive the report"
+            % (m.get("source"), m.get("tf_attributed"))); bad = 1
+    import subprocess
+    out = subprocess.run([os.environ["AMPSCOPE"], "open", d, "--events"], capture_output=True, text=True).stdout
+    rep_node = {}
+    for line in out.splitlines():
+        f = line.split("\t")
+        if len(f) >= 9 and f[0].isdigit():
+            rep_node[int(f[0])] = f[6]
+    names = set(rep.get("nodes", {}).keys())
+    for line in open(os.path.join(d, "tf", "attribution.tsv")):
+        f = line.rstrip("\n").split("\t")
+        if line.startswith("#") or len(f) < 5 or f[4] != "timestamp" or f[2] != "compute" or f[1] not in names:
+            continue
+        if rep_node.get(int(f[0])) != f[1]:
+            say("event %s: TF's timestamp says %s, the report says %s" % (f[0], f[1], rep_node.get(int(f[0])))); bad = 1
 sys.exit(bad)
 EOF
 }
