@@ -6,6 +6,7 @@
  * child and keeps the partial run directory (exit 130).
  */
 #include "cli/cli.h"
+#include "cli/run_int.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -45,7 +46,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: ampscope run MODEL [options]\n"
-            "       ampscope run MODEL [options] -- COMMAND ARGS...\n"
+            "       ampscope run [MODEL] [options] -- COMMAND ARGS...\n"
             "\n"
             "Runs MODEL under ONEDNN_VERBOSE, keeps the evidence in a run directory, maps every\n"
             "oneDNN primitive back to its graph node and reports which nodes ran in bf16, which on\n"
@@ -62,7 +63,8 @@ static void usage(FILE *f)
             "  --graph MODEL        the model, for the `-- COMMAND` form (same as the MODEL argument)\n"
             "  -- COMMAND ARGS...   run your own command instead, with ONEDNN_VERBOSE=1, timestamps and\n"
             "                       TF's AMP logging set; its stdout is kept as verbose.log, its stderr\n"
-            "                       as amp.log, and the report is built from them\n"
+            "                       as amp.log, and the report is built from them. Without a model the\n"
+            "                       graph is the pre-AMP graph TensorFlow dumps into DIR/tf/\n"
             "\n"
             "options:\n"
             "  --out DIR            run directory (default runs/<model>-<yyyymmdd-hhmmss>)\n"
@@ -96,6 +98,7 @@ static void usage(FILE *f)
             "      --fail-under 80     (moving an op takes both edits: an op on two lists makes\n"
             "                           TensorFlow abandon the whole pass)\n"
             "  ampscope run model.pb --out runs/mine -- python infer.py --model model.pb\n"
+            "  ampscope run -- python train.py --steps 20   (graph from TensorFlow's own dump)\n"
             "  ampscope open runs/mine          (re-analyse a run without running it again)\n"
             "\n"
             "The run directory (docs/run.md): meta.json, verbose.log (oneDNN's own lines plus\n"
@@ -130,30 +133,6 @@ static void install_sigint(struct sigaction *old_int, struct sigaction *old_term
 
 /* ---- options ---------------------------------------------------------------- */
 
-struct run_opts {
-    const char *model;
-    const char *out;
-    const char *backend;
-    int warmup, iters, batch;
-    bool batch_given;
-    unsigned seed;
-    bool amp_off, compare, json, no_tui;
-    const char *tf_version;
-    const char *level;
-    const char *python;
-    double timeout_s;
-    double fail_under;
-    bool fail_under_set;
-    struct g_input_bind binds[32];
-    int n_binds;
-    struct {
-        enum amp_list list;
-        bool add;
-        const char *ops;
-    } edits[64];
-    int n_edits;
-    char **cmd_argv;
-};
 
 static bool parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -359,11 +338,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         }
 #undef NEED
     }
-    if (!o->model) {
+    if (!o->model && !o->cmd_argv) {
         cli_errorf("run", "no model given (usage: ampscope run MODEL [options], or ampscope run "
-                          "--graph MODEL [options] -- COMMAND ARGS...; see --help)%s",
-                   o->cmd_argv ? "; to read a command's logs without a model, run it with "
-                                 "ONEDNN_VERBOSE=1 and use `ampscope logs`" : "");
+                          "[--graph MODEL] [options] -- COMMAND ARGS...; see --help)");
         return CLI_USAGE;
     }
     if (o->cmd_argv && o->compare) {
@@ -582,69 +559,14 @@ int cmd_run(int argc, char **argv)
         }
     }
 
-    /* the model, its shapes and the AMP plan */
-    g = graph_load(o.model, NULL, &e);
-    if (!g) {
-        cli_error(&e);
-        code = CLI_USAGE;
+    /* the model, its shapes and the AMP plan (for `-- COMMAND` without a
+     * model, the graph comes from TensorFlow's dump after the run) */
+    if (o.model && (code = run_load_graph(&o, o.model, kind, &g)) != CLI_OK)
         goto out;
-    }
-    if (!o.batch_given && kind != BK_CMD) {
-        for (int i = 0; i < g->n_inputs; i++) {
-            const struct g_endpoint *in = &g->inputs[i];
-            bool bound = false;
-            for (int j = 0; j < o.n_binds; j++)
-                bound |= !strcmp(o.binds[j].name, in->name);
-            if (!bound && in->shape.rank > 0 && in->shape.dim[0] < 0 && !o.json)
-                fprintf(stderr, "ampscope run: note: input '%s' has an unknown batch dimension; "
-                                "using 1 (set it with --batch N)\n",
-                        in->name);
-        }
-    }
-    if (graph_infer(g, o.binds, o.n_binds, o.batch, &e) != ST_OK) {
-        cli_error(&e);
-        code = CLI_USAGE;
+    if ((code = run_build_lists(&o, g, &lists)) != CLI_OK)
         goto out;
-    }
-    lists = amp_lists_new(o.tf_version, &e);
-    if (!lists) {
-        cli_errorf("run", "--tf-version: %s", e.msg);
-        code = CLI_USAGE;
+    if (g && (code = run_paint(&o, g, lists, kind, &plan)) != CLI_OK)
         goto out;
-    }
-    if (amp_lists_from_env(lists, NULL, &e) != ST_OK) {
-        cli_errorf("run", "%s", e.msg);
-        code = CLI_USAGE;
-        goto out;
-    }
-    for (int i = 0; i < o.n_edits; i++) {
-        char flag[32];
-        snprintf(flag, sizeof flag, "--%s-%s", amp_list_name(o.edits[i].list),
-                 o.edits[i].add ? "add" : "remove");
-        if (!*o.edits[i].ops) {
-            cli_errorf("run", "%s needs op names (comma-separated, no spaces), e.g. %s MatMul", flag, flag);
-            code = CLI_USAGE;
-            goto out;
-        }
-        if (!cli_check_ops("run", g, flag, o.edits[i].ops)) {
-            code = CLI_USAGE;
-            goto out;
-        }
-        amp_lists_edit(lists, o.edits[i].list, o.edits[i].add, o.edits[i].ops);
-    }
-    if (o.level)
-        amp_lists_set_level(lists, o.level);
-    /* The painting of the graph as loaded (the embedded backend executes this
-     * graph); `ampscope amp` additionally models grappler's earlier passes. */
-    struct amp_opts aopts = {.all_on_cpu = true};
-    plan = amp_paint(g, lists, &aopts, &e);
-    if (!plan) {
-        cli_errorf("run", "painting the graph failed: %s", e.msg);
-        code = CLI_USAGE;
-        goto out;
-    }
-    if (plan->failed && kind != BK_CMD)
-        fprintf(stderr, "ampscope run: note: %s\n", plan->failure);
     lenv = list_env(lists);
 
     /* the run directory */
@@ -664,11 +586,15 @@ int cmd_run(int argc, char **argv)
         }
     } else {
         char name[256];
-        const char *base = strrchr(o.model, '/');
-        string_copy(name, base && base[1] ? base + 1 : o.model);
-        char *dot = strrchr(name, '.');
-        if (dot && dot != name)
-            *dot = 0;
+        if (o.model) {
+            const char *base = strrchr(o.model, '/');
+            string_copy(name, base && base[1] ? base + 1 : o.model);
+            char *dot = strrchr(name, '.');
+            if (dot && dot != name)
+                *dot = 0;
+        } else {
+            run_command_name(o.cmd_argv, name, sizeof name);
+        }
         if (rundir_create("runs", name, dir, sizeof dir, &e) != ST_OK) {
             cli_error(&e);
             code = CLI_USAGE;
@@ -691,13 +617,15 @@ int cmd_run(int argc, char **argv)
         .timeout_s = o.timeout_s,
         .model_path = o.model,
         .tf_version = o.tf_version,
+        .tee_output = true, /* the TUI starts only after the run */
     };
     bool tty = isatty(2) && !getenv("AMPSCOPE_NO_PROGRESS");
     g_interrupted = 0;
     install_sigint(&old_int, &old_term);
     sig_installed = true;
     if (!o.json)
-        snprintf(g_banner, sizeof g_banner, "ampscope run: %s on the %s backend%s -> %s\n", o.model,
+        snprintf(g_banner, sizeof g_banner, "ampscope run: %s on the %s backend%s -> %s\n",
+                 o.model ? o.model : "your command (the graph: TensorFlow's pre-AMP dump)",
                  bk_kind_name(kind), kind == BK_CMD ? "" : o.amp_off ? " (--amp off: all f32)" : "",
                  dir);
     code = run_one(&o, kind, g, plan, &bo, dir, command, o.compare ? "bf16" : "run", tty);
@@ -722,6 +650,11 @@ int cmd_run(int argc, char **argv)
     }
     if (code != CLI_OK)
         goto out;
+    char dump_path[PATH_MAX] = "";
+    if (!o.model &&
+        (code = run_graph_from_dump(&o, dir, lists, &g, &plan, dump_path, sizeof dump_path)) != CLI_OK)
+        goto out;
+    const char *model_path = o.model ? o.model : dump_path;
 
     /* the report */
     if (sig_installed) {
@@ -731,7 +664,7 @@ int cmd_run(int argc, char **argv)
     }
     bool use_tui = !o.json && !o.no_tui && isatty(1) && isatty(0);
     if (use_tui) {
-        struct tui_opts to = {.run_dir = dir, .model_path = o.model, .tf_version = o.tf_version,
+        struct tui_opts to = {.run_dir = dir, .model_path = model_path, .tf_version = o.tf_version,
                               .backend = bk_kind_name(kind)};
         code = tui_main(&to);
         goto out;

@@ -42,6 +42,9 @@ struct bk_opts {
     double timeout_s;           /* 0 = none */
     const char *model_path;     /* the user's model file */
     const char *tf_version;     /* painter list version */
+    bool tee_output;            /* cmd: show the command's own output on ampscope's stderr as it
+                                   runs (never while a UI owns the terminal); oneDNN's lines
+                                   and TF's AMP log lines stay in the run directory only */
 };
 
 struct bk_progress {

@@ -80,6 +80,9 @@ static enum status cmd_start(struct backend *b, const char *run_dir, struct err 
         .env = (const char *const *)c->env,
         .stdout_path = out,
         .stderr_path = errp,
+        .tee_stdout = c->o.tee_output,
+        .tee_stderr = c->o.tee_output,
+        .tee_skip = "auto_mixed_precision", /* TF's AMP log lines (VMODULE): amp.log has them */
         .timeout_s = c->o.timeout_s,
     };
     c->p = proc_start(&spec, e);

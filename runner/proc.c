@@ -35,7 +35,51 @@ struct proc {
     size_t line_head_len;
     char pbuf[1024];          /* partial progress line */
     size_t pbuf_len;
+    bool tee_stdout;
+    char *tee_skip;
+    struct abuf out_line, err_line; /* the current line of each tee'd stream */
 };
+
+/* Tee'd output reaches the terminal whole lines at a time (a progress bar
+ * drawn with \r is cleared first), except the lines tee_skip filters out. */
+#define TEE_LINE_MAX 65536
+static void tee_show(const proc *p, const char *line, size_t n)
+{
+    if (p->tee_skip) {
+        size_t k = strlen(p->tee_skip);
+        for (size_t i = 0; k && i + k <= n; i++)
+            if (line[i] == p->tee_skip[0] && !memcmp(line + i, p->tee_skip, k))
+                return;
+    }
+    struct abuf b;
+    abuf_init(&b);
+    if (isatty(2))
+        abuf_puts(&b, "\r\033[K");
+    abuf_put(&b, line, n);
+    abuf_putc(&b, '\n');
+    size_t off = 0;
+    while (off < b.len) {
+        ssize_t w = write(2, b.data + off, b.len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break; /* nothing sensible to do */
+        off += (size_t)w;
+    }
+    abuf_done(&b);
+}
+
+static void tee_bytes(const proc *p, struct abuf *line, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] == '\n') {
+            tee_show(p, line->data ? line->data : "", line->len);
+            line->len = 0;
+        } else if (line->len < TEE_LINE_MAX) {
+            abuf_putc(line, buf[i]);
+        }
+    }
+}
 
 static void sleep_ms(int ms)
 {
@@ -182,6 +226,10 @@ proc *proc_start(const struct proc_spec *s, struct err *e)
     }
     p->stdout_path = s->stdout_path ? xstrdup(s->stdout_path) : NULL;
     p->count_prefix = s->count_prefix ? xstrdup(s->count_prefix) : NULL;
+    p->tee_stdout = s->tee_stdout && s->stdout_path;
+    p->tee_skip = s->tee_skip ? xstrdup(s->tee_skip) : NULL;
+    abuf_init(&p->out_line);
+    abuf_init(&p->err_line);
     p->st.state = PROC_RUNNING;
     return p;
 
@@ -267,9 +315,7 @@ static void pump_tee(proc *p)
         if (p->tee_file >= 0 && write(p->tee_file, buf, (size_t)n) < 0) {
             /* the run directory went away: keep showing it on the terminal */
         }
-        if (write(2, buf, (size_t)n) < 0) {
-            /* nothing sensible to do */
-        }
+        tee_bytes(p, &p->err_line, buf, (size_t)n);
     }
 }
 
@@ -301,9 +347,15 @@ static void count_lines(proc *p)
             if (buf[i] == '\n') {
                 if (head_matches(p))
                     p->st.lines++;
+                else if (p->tee_stdout)
+                    tee_show(p, p->out_line.data ? p->out_line.data : "", p->out_line.len);
                 p->line_head_len = 0;
-            } else if (p->line_head_len < sizeof p->line_head) {
-                p->line_head[p->line_head_len++] = buf[i];
+                p->out_line.len = 0;
+            } else {
+                if (p->line_head_len < sizeof p->line_head)
+                    p->line_head[p->line_head_len++] = buf[i];
+                if (p->tee_stdout && p->out_line.len < TEE_LINE_MAX)
+                    abuf_putc(&p->out_line, buf[i]);
             }
         }
     }
@@ -416,8 +468,15 @@ void proc_free(proc *p)
         close(p->tee_fd);
     if (p->tee_file >= 0)
         close(p->tee_file);
+    if (p->err_line.len) /* a last line without its newline */
+        tee_show(p, p->err_line.data, p->err_line.len);
+    if (p->tee_stdout && p->out_line.len && !head_matches(p))
+        tee_show(p, p->out_line.data, p->out_line.len);
+    abuf_done(&p->out_line);
+    abuf_done(&p->err_line);
     free(p->stdout_path);
     free(p->count_prefix);
+    free(p->tee_skip);
     free(p);
 }
 

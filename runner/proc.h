@@ -54,6 +54,11 @@ struct proc_spec {
     const char *stderr_path;      /* child's stderr goes here; NULL: same file as stdout */
     bool tee_stderr;              /* also copy the child's stderr to ampscope's stderr (via a pipe,
                                      pumped by proc_poll) */
+    bool tee_stdout;              /* also copy the child's stdout lines that are not counted
+                                     (see count_prefix: its own output, not oneDNN's) to
+                                     ampscope's stderr, as they arrive (pumped by proc_poll) */
+    const char *tee_skip;         /* tee'd lines (either stream) containing this are kept in the
+                                     file but not shown; NULL = show all */
     const char *cwd;              /* working directory of the child, NULL = inherit */
     double timeout_s;             /* 0 = none */
     double grace_s;               /* SIGTERM -> SIGKILL delay on cancel/timeout; 0 = 3 s */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,54 @@ static void test_proc_tee(void **state)
     assert_string_equal(so, "to-out\n");
     free(se);
     free(so);
+}
+
+/* tee_stdout + tee_skip (the `-- COMMAND` form): the command's own lines reach
+ * ampscope's stderr whole, oneDNN's verbose lines and the skipped lines do
+ * not; the files keep everything. */
+static void test_proc_tee_lines(void **state)
+{
+    (void)state;
+    char out[PATH_MAX], errp[PATH_MAX], shown[PATH_MAX];
+    path_in(out, sizeof out, "p5.out");
+    path_in(errp, sizeof errp, "p5.err");
+    path_in(shown, sizeof shown, "p5.shown");
+    const char *argv[] = {"sh", "-c",
+                          "echo onednn_verbose,exec,cpu,reorder; echo user line; "
+                          "echo 'I auto_mixed_precision.cc:1] painted' >&2; echo 'W a warning' >&2; "
+                          "printf 'no newline' >&2",
+                          NULL};
+    struct proc_spec s = {.argv = argv, .stdout_path = out, .stderr_path = errp, .tee_stderr = true,
+                          .tee_stdout = true, .tee_skip = "auto_mixed_precision"};
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(shown, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    struct err e = {0};
+    proc *p = proc_start(&s, &e);
+    struct proc_status st = {0};
+    if (p) {
+        proc_wait(p, &st);
+        proc_free(p);
+    }
+    dup2(saved, 2);
+    close(saved);
+    assert_non_null(p);
+    assert_int_equal(st.exit_code, 0);
+    assert_int_equal(st.lines, 1);
+    char *sh = slurp(shown), *so = slurp(out), *se = slurp(errp);
+    assert_non_null(strstr(sh, "user line\n"));
+    assert_non_null(strstr(sh, "W a warning\n"));
+    assert_non_null(strstr(sh, "no newline\n"));
+    assert_null(strstr(sh, "onednn_verbose"));
+    assert_null(strstr(sh, "auto_mixed_precision"));
+    assert_string_equal(so, "onednn_verbose,exec,cpu,reorder\nuser line\n");
+    assert_non_null(strstr(se, "I auto_mixed_precision.cc:1] painted\n"));
+    free(sh);
+    free(so);
+    free(se);
 }
 
 /* ---- meta.json ------------------------------------------------------------- */
@@ -665,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_proc_fork_progress),
         cmocka_unit_test(test_proc_cancel_and_timeout),
         cmocka_unit_test(test_proc_tee),
+        cmocka_unit_test(test_proc_tee_lines),
         cmocka_unit_test(test_meta_roundtrip_and_damage),
         cmocka_unit_test(test_embedded_samples_f32),
         cmocka_unit_test(test_embedded_samples_bf16),
