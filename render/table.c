@@ -31,24 +31,58 @@ void tbl_csv_field(struct abuf *out, const char *s)
     abuf_putc(out, '"');
 }
 
-static void f_str(struct abuf *o, const char *s)
+/* One CSV row being written: fields are separated before they are written,
+ * so empty trailing fields are kept, and end_row pads the row to the
+ * header's column count (every row has the same number of columns). */
+struct row {
+    struct abuf *o;
+    int n;
+};
+
+static void f_sep(struct row *r)
 {
-    tbl_csv_field(o, s);
-    abuf_putc(o, ',');
+    if (r->n++)
+        abuf_putc(r->o, ',');
 }
 
-static void f_num(struct abuf *o, double v, const char *fmt)
+static void f_str(struct row *r, const char *s)
 {
+    f_sep(r);
+    tbl_csv_field(r->o, s);
+}
+
+static void f_num(struct row *r, double v, const char *fmt)
+{
+    f_sep(r);
     if (!isnan(v) && !isinf(v))
-        abuf_printf(o, fmt, v);
-    abuf_putc(o, ',');
+        abuf_printf(r->o, fmt, v);
 }
 
-static void end_row(struct abuf *o)
+static void f_int(struct row *r, long v)
 {
-    if (o->len && o->data[o->len - 1] == ',')
-        o->len--;
+    f_sep(r);
+    abuf_printf(r->o, "%ld", v);
+}
+
+static void end_row(struct row *r, int ncols)
+{
+    while (r->n < ncols)
+        f_sep(r);
+    abuf_puts(r->o, "\r\n");
+    r->n = 0;
+}
+
+/* The header: names separated by commas; returns the column count. */
+static int header(struct abuf *o, const char *const *cols)
+{
+    int n = 0;
+    for (; cols[n]; n++) {
+        if (n)
+            abuf_putc(o, ',');
+        abuf_puts(o, cols[n]);
+    }
     abuf_puts(o, "\r\n");
+    return n;
 }
 
 static const struct rep_node **rep_index(const graph *g, const struct report *rep)
@@ -87,62 +121,66 @@ static bool *executed_casts(const amp_plan *p, const struct report *rep)
 
 void tbl_csv(const graph *g, const amp_plan *plan, const struct report *rep, struct abuf *o)
 {
+    static const char *const measured[] = {
+        "node", "op", "kind", "list", "planned", "executed", "amx", "kernel", "isa", "time_ms",
+        "compute_ms", "reorder_ms", "cast_ms", "share_pct", "events", "reorders", "casts",
+        "fused_into", "why_code", "why", "fix", "confidence", NULL};
+    static const char *const predicted[] = {"node",   "op",          "kind",   "list",
+                                            "planned", "reason_code", "reason", NULL};
     const struct rep_node **ix = rep_index(g, rep);
-    if (rep)
-        abuf_puts(o, "node,op,kind,list,planned,executed,amx,kernel,isa,time_ms,compute_ms,"
-                     "reorder_ms,cast_ms,share_pct,events,reorders,casts,fused_into,why_code,why,"
-                     "fix,confidence\r\n");
-    else
-        abuf_puts(o, "node,op,kind,list,planned,reason_code,reason\r\n");
+    int ncols = header(o, rep ? measured : predicted);
+    struct row r = {o, 0};
     for (int i = 0; i < g->n_nodes; i++) {
         const struct g_node *n = &g->nodes[i];
-        f_str(o, n->name);
-        f_str(o, n->op);
-        f_str(o, "node");
-        f_str(o, list_of(plan, i));
-        f_str(o, planned_of(plan, i));
+        f_str(&r, n->name);
+        f_str(&r, n->op);
+        f_str(&r, "node");
+        f_str(&r, list_of(plan, i));
+        f_str(&r, planned_of(plan, i));
         if (!rep) {
-            f_str(o, plan && plan->nodes ? plan->nodes[i].reason_code : NULL);
-            f_str(o, plan && plan->nodes ? plan->nodes[i].reason : NULL);
-            end_row(o);
+            f_str(&r, plan && plan->nodes ? plan->nodes[i].reason_code : NULL);
+            f_str(&r, plan && plan->nodes ? plan->nodes[i].reason : NULL);
+            end_row(&r, ncols);
             continue;
         }
-        const struct rep_node *r = ix[i];
-        if (!r) {
-            f_str(o, "-");
-            end_row(o);
+        const struct rep_node *rn = ix[i];
+        if (!rn) {
+            f_str(&r, "-");
+            end_row(&r, ncols);
             continue;
         }
-        f_str(o, r->executed_dtype);
-        f_str(o, r->isa == VB_ISA_AMX ? "yes" : "no");
-        f_str(o, r->impl);
-        f_str(o, r->isa != VB_ISA_UNKNOWN ? vb_isa_name(r->isa) : NULL);
-        f_num(o, r->time_ms, "%.6f");
-        f_num(o, r->compute_ms, "%.6f");
-        f_num(o, r->reorder_ms, "%.6f");
-        f_num(o, r->cast_ms, "%.6f");
-        f_num(o, 100.0 * r->share, "%.3f");
-        abuf_printf(o, "%d,%d,%d,", r->n_events, r->n_reorders, r->n_casts);
-        f_str(o, r->fused_into);
-        f_str(o, r->why_code);
-        f_str(o, r->why);
-        f_str(o, r->fix);
-        f_num(o, r->confidence, "%.2f");
-        end_row(o);
+        f_str(&r, rn->executed_dtype);
+        f_str(&r, rn->isa == VB_ISA_AMX ? "yes" : "no");
+        f_str(&r, rn->impl);
+        f_str(&r, rn->isa != VB_ISA_UNKNOWN ? vb_isa_name(rn->isa) : NULL);
+        f_num(&r, rn->time_ms, "%.6f");
+        f_num(&r, rn->compute_ms, "%.6f");
+        f_num(&r, rn->reorder_ms, "%.6f");
+        f_num(&r, rn->cast_ms, "%.6f");
+        f_num(&r, 100.0 * rn->share, "%.3f");
+        f_int(&r, rn->n_events);
+        f_int(&r, rn->n_reorders);
+        f_int(&r, rn->n_casts);
+        f_str(&r, rn->fused_into);
+        f_str(&r, rn->why_code);
+        f_str(&r, rn->why);
+        f_str(&r, rn->fix);
+        f_num(&r, rn->confidence, "%.2f");
+        end_row(&r, ncols);
     }
     bool *ex = executed_casts(plan, rep);
     for (int c = 0; plan && !plan->failed && c < plan->n_casts; c++) {
         const struct amp_cast *ac = &plan->casts[c];
-        f_str(o, ac->name);
-        f_str(o, "Cast");
-        f_str(o, "cast");
-        f_str(o, NULL);
-        f_str(o, ac->to_bf16 ? "to_bf16" : "to_fp32");
+        f_str(&r, ac->name);
+        f_str(&r, "Cast");
+        f_str(&r, "cast");
+        f_str(&r, NULL);
+        f_str(&r, ac->to_bf16 ? "to_bf16" : "to_fp32");
         if (rep)
-            f_str(o, ex[c] ? "executed" : "not_seen");
+            f_str(&r, ex[c] ? "executed" : "not_seen");
         else
-            f_str(o, "planned_cast");
-        end_row(o);
+            f_str(&r, "planned_cast");
+        end_row(&r, ncols);
     }
     free(ex);
     free(ix);
