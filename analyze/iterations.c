@@ -55,12 +55,31 @@ int it_parse_marker(const char *line, size_t len, struct it_marker *out)
     return 1;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+void it_spread(double *v, int n, double *min, double *median, double *max)
+{
+    if (n <= 0) {
+        *min = *median = *max = NAN;
+        return;
+    }
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    *min = v[0];
+    *max = v[n - 1];
+    *median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 void it_assign_markers(struct rep_event *ev, long n, const struct it_marker *mk, int n_mk,
                        struct it_result *res)
 {
     memset(res, 0, sizeof *res);
     res->from_markers = true;
-    res->wall_ms_per_iter = NAN;
+    res->wall_ms_per_iter = res->wall_min = res->wall_median = res->wall_max = NAN;
+    double *walls = xmalloc(sizeof *walls * (size_t)(n_mk > 0 ? n_mk : 1));
     int seq = -1, iteration = -1, next_seq = 0;
     bool inside = false;
     int k = 0;
@@ -82,7 +101,7 @@ void it_assign_markers(struct rep_event *ev, long n, const struct it_marker *mk,
             } else {
                 if (inside && m->iter && !isnan(begin_wall) && !isnan(m->wall_ms)) {
                     wall_sum += m->wall_ms - begin_wall;
-                    wall_n++;
+                    walls[wall_n++] = m->wall_ms - begin_wall;
                 }
                 inside = false;
                 iteration = -1;
@@ -104,6 +123,8 @@ void it_assign_markers(struct rep_event *ev, long n, const struct it_marker *mk,
     res->n_warmup = max_warm + 1;
     if (wall_n)
         res->wall_ms_per_iter = wall_sum / wall_n;
+    it_spread(walls, wall_n, &res->wall_min, &res->wall_median, &res->wall_max);
+    free(walls);
 }
 
 static uint64_t ev_hash(const struct rep_event *e)
@@ -118,7 +139,7 @@ static uint64_t ev_hash(const struct rep_event *e)
 void it_assign_repeats(struct rep_event *ev, long n, struct it_result *res)
 {
     memset(res, 0, sizeof *res);
-    res->wall_ms_per_iter = NAN;
+    res->wall_ms_per_iter = res->wall_min = res->wall_median = res->wall_max = NAN;
     if (n <= 0)
         return;
     uint64_t *r = xmalloc((size_t)n * sizeof *r);
@@ -168,7 +189,7 @@ void it_assign_repeats(struct rep_event *ev, long n, struct it_result *res)
 void it_assign_period(struct rep_event *ev, long n, long period, long reps, struct it_result *res)
 {
     memset(res, 0, sizeof *res);
-    res->wall_ms_per_iter = NAN;
+    res->wall_ms_per_iter = res->wall_min = res->wall_median = res->wall_max = NAN;
     if (period <= 0 || reps <= 0 || period * reps > n)
         return;
     long start = n - period * reps;

@@ -34,7 +34,11 @@ struct it_result {
     int period;            /* exec events per steady iteration (repeats), 0 unknown */
     long n_outside;        /* exec events outside any measured iteration */
     double wall_ms_per_iter; /* mean of end-begin over measured iterations, NaN */
+    double wall_min, wall_median, wall_max; /* of the same, NaN when no wall times */
 };
+
+/* min, median and max of v[0..n) (reordered); NaN for all when n == 0. */
+void it_spread(double *v, int n, double *min, double *median, double *max);
 
 /* Sets ev[].seq and ev[].iteration from markers (both ordered by line_no, the
  * same file). Markers of unfinished passes are tolerated (partial runs). */

@@ -113,12 +113,18 @@ struct report {
         double time_ms;
     } *whys;
     int n_whys;
-    char notes[4][256];       /* short notes for the reader (partial run, no plan, ...) */
+    char notes[8][256];       /* short notes for the reader (partial run, no plan, ...) */
     int n_notes;
     void *priv;               /* report-private (keeps the verbose reader's strings alive) */
     /* Added by the tf-backend owner (backward-compatible): */
     char *tf_json;            /* `"tf":{...},"painter":{...}` members from analyze/tfevidence
                                  (TensorFlow's own evidence), NULL when the run has none; owned */
+    /* Spread of the time per measured iteration (wall from the markers, else
+     * the sum of its primitives); NaN when there are no measured iterations. */
+    double iter_ms_min, iter_ms_median, iter_ms_max;
+    const char *iter_ms_source; /* "wall" | "primitives" | NULL */
+    long n_shape_mismatch;    /* compute events placed only by kind on a node whose known shapes
+                                 differ (a log from another model or other input shapes) */
     long n_tf_attributed;     /* exec events attributed by TF's step_stats timestamps (tf runs) */
     double tf_mapper_agreement; /* of events both attributed, the share where the signature
                                  mapper chose the same node; NaN when not compared */

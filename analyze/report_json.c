@@ -91,11 +91,24 @@ void report_json(const struct report *r, struct abuf *b)
     abuf_putc(b, '{');
     kstr(b, "source", r->used_truth ? "truth" : r->n_tf_attributed > 0 ? "tensorflow" : "mapper");
     knum(b, "mean_confidence", r->mean_confidence);
+    kint(b, "shape_mismatches", r->n_shape_mismatch);
     kint(b, "tf_attributed", r->n_tf_attributed);
     knum(b, "tf_mapper_agreement", r->tf_mapper_agreement);
     close_obj(b, '}');
     abuf_putc(b, ',');
     knum(b, "wall_ms_per_iter", r->wall_ms_per_iter);
+    key(b, "iteration_time_ms");
+    if (r->iter_ms_source) {
+        abuf_putc(b, '{');
+        knum(b, "min", r->iter_ms_min);
+        knum(b, "median", r->iter_ms_median);
+        knum(b, "max", r->iter_ms_max);
+        kstr(b, "source", r->iter_ms_source);
+        close_obj(b, '}');
+        abuf_putc(b, ',');
+    } else {
+        abuf_puts(b, "null,");
+    }
     knum(b, "prim_ms_per_iter", r->prim_ms_per_iter);
     if (r->plan) {
         key(b, "plan");

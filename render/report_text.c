@@ -111,6 +111,9 @@ void rep_text_headline(const struct report *r, struct abuf *out, bool color)
     if (!isnan(r->wall_ms_per_iter) && r->prim_ms_per_iter > 0)
         abuf_printf(out, " (wall/primitives %.2f)", r->wall_ms_per_iter / r->prim_ms_per_iter);
     abuf_putc(out, '\n');
+    if (r->iter_ms_source && r->iterations >= 2)
+        abuf_printf(out, "  spread        %s per iteration %.3f / %.3f / %.3f ms (min / median / max)\n",
+                    r->iter_ms_source, r->iter_ms_min, r->iter_ms_median, r->iter_ms_max);
     if (!isnan(r->compare_speedup)) {
         abuf_puts(out, "  compare       ");
         on(&p, r->compare_speedup >= 1.0 ? C_GREEN : C_RED);
@@ -124,6 +127,12 @@ void rep_text_headline(const struct report *r, struct abuf *out, bool color)
     on(&p, r->unmapped_events ? C_RED : C_GREEN);
     abuf_printf(out, "%ld unmapped", r->unmapped_events);
     off(&p);
+    if (r->n_shape_mismatch > 0) {
+        abuf_puts(out, ", ");
+        on(&p, C_RED);
+        abuf_printf(out, "%ld on a node of another shape", r->n_shape_mismatch);
+        off(&p);
+    }
     if (r->used_truth)
         abuf_puts(out, ", from the backend's ground truth");
     else if (!isnan(r->mean_confidence))
