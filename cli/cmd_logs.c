@@ -29,7 +29,9 @@ static void usage(FILE *f)
             "  bf16 share  share of non-reorder exec time whose source tensor is bf16\n"
             "  AMX share   share of non-reorder exec time on an AMX implementation (`..._amx...`)\n"
             "\n"
-            "FILE may be `-` (stdin) and may be gzip-compressed. Several files are summed.\n"
+            "FILE may be `-` (stdin) and may be gzip-compressed. Several files are counted\n"
+            "together; each keeps its own line counts and wall span (they are separate\n"
+            "timelines, never one).\n"
             "\n"
             "options:\n"
             "  --json           print a JSON document instead (schema: docs/logs.md)\n"
@@ -148,8 +150,11 @@ int cmd_logs(int argc, char **argv)
     vb_reader *r = vb_reader_new(&sink);
     bool tty = isatty(2);
     int rc = CLI_OK;
-    for (int i = 0; i < nfiles && rc == CLI_OK; i++)
+    for (int i = 0; i < nfiles && rc == CLI_OK; i++) {
+        lsum_begin_file(c.sum, files[i], r);
         rc = read_one(r, files[i], tty);
+        lsum_end_file(c.sum, r);
+    }
     vb_reader *ar = NULL;
     if (rc == CLI_OK && amp_path) {
         struct vb_sink asink = {&c, NULL, on_other};
@@ -166,12 +171,13 @@ int cmd_logs(int argc, char **argv)
     if (json) {
         lsum_format_json(c.sum, &fmt, &b);
     } else {
-        abuf_printf(&b, "%sampscope logs%s  %s", fmt.color ? "\033[1m" : "", fmt.color ? "\033[0m" : "",
-                    strcmp(files[0], "-") ? files[0] : "(stdin)");
+        abuf_printf(&b, "%sampscope logs:%s ", fmt.color ? "\033[1m" : "", fmt.color ? "\033[0m" : "");
         if (nfiles > 1)
-            abuf_printf(&b, " and %d more file(s)", nfiles - 1);
+            abuf_printf(&b, "%d files (listed under files below)", nfiles);
+        else
+            abuf_puts(&b, strcmp(files[0], "-") ? files[0] : "(stdin)");
         if (amp_path)
-            abuf_printf(&b, "  (AMP log: %s)", amp_path);
+            abuf_printf(&b, ", AMP log %s", amp_path);
         abuf_puts(&b, "\n\n");
         lsum_format_text(c.sum, &fmt, &b);
     }

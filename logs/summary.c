@@ -27,6 +27,9 @@ struct table {
 
 struct lsum_priv {
     struct table prim, impl, shape;
+    struct lsum_file *cur;       /* the file being read, NULL outside begin/end */
+    long lines0, verbose0;       /* reader counters when it began */
+    int files_cap;
 };
 
 static uint64_t hkey(const void *a, const void *b, const void *c, int d)
@@ -95,7 +98,36 @@ void lsum_free(struct lsum *s)
     free(s->by_prim);
     free(s->by_impl);
     free(s->shapes);
+    free(s->files);
     free(s);
+}
+
+void lsum_begin_file(struct lsum *s, const char *path, const vb_reader *r)
+{
+    struct lsum_priv *p = s->priv;
+    if (s->n_files == p->files_cap) {
+        p->files_cap = p->files_cap ? p->files_cap * 2 : 4;
+        s->files = xrealloc(s->files, (size_t)p->files_cap * sizeof *s->files);
+    }
+    struct lsum_file *f = &s->files[s->n_files++];
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    f->ts_first = f->ts_last = NAN;
+    const struct vb_counts *c = vb_reader_counts(r);
+    p->lines0 = c->lines;
+    p->verbose0 = c->verbose_lines;
+    p->cur = f;
+}
+
+void lsum_end_file(struct lsum *s, const vb_reader *r)
+{
+    struct lsum_priv *p = s->priv;
+    if (!p->cur)
+        return;
+    const struct vb_counts *c = vb_reader_counts(r);
+    p->cur->lines = c->lines - p->lines0;
+    p->cur->verbose_lines = c->verbose_lines - p->verbose0;
+    p->cur = NULL;
 }
 
 static void ct_add(struct lsum_ct *c, double t)
@@ -129,6 +161,8 @@ static void header(struct lsum *s, const struct vb_event *ev)
             n = sizeof ver - 1;
         memcpy(ver, v + 2, n);
         ver[n] = 0;
+        if (s->priv->cur && !s->priv->cur->onednn_version[0])
+            string_copy(s->priv->cur->onednn_version, ver);
         if (!s->onednn_version[0]) {
             string_copy(s->onednn_version, ver);
             const char *isa = strstr(m, "),");
@@ -159,8 +193,18 @@ void lsum_add(struct lsum *s, const struct vb_event *ev)
         s->markers[1]++;
     else
         s->markers[2]++;
+    struct lsum_file *f = s->priv->cur;
+    if (f && ev->kind == VB_EXEC)
+        ct_add(&f->exec, ev->time_ms);
     if (!isnan(ev->ts_ms)) {
         s->with_ts++;
+        if (f) {
+            double end = ev->ts_ms + (isnan(ev->time_ms) ? 0 : ev->time_ms);
+            if (isnan(f->ts_first) || ev->ts_ms < f->ts_first)
+                f->ts_first = ev->ts_ms;
+            if (isnan(f->ts_last) || end > f->ts_last)
+                f->ts_last = end;
+        }
         if (isnan(s->ts_first) || ev->ts_ms < s->ts_first)
             s->ts_first = ev->ts_ms;
         double end = ev->ts_ms + (isnan(ev->time_ms) ? 0 : ev->time_ms);

@@ -40,6 +40,16 @@ struct lsum_ct {
 
 #define LSUM_MAX_SAMPLES 5
 
+/* One input file of a summary over several (lsum_begin_file/lsum_end_file):
+ * each file is its own timeline, so its span is kept apart. */
+struct lsum_file {
+    const char *path;             /* as given (borrowed; "-" = stdin) */
+    long lines, verbose_lines;    /* this file's share of the reader counters */
+    struct lsum_ct exec;
+    double ts_first, ts_last;     /* NaN when the file has no timestamps */
+    char onednn_version[48];      /* first version header line of this file, "" none */
+};
+
 struct lsum {
     /* reader counters and unparsed samples (copied by lsum_finish) */
     struct vb_counts counts;
@@ -63,7 +73,8 @@ struct lsum {
     struct lsum_ct reorder_layout, reorder_convert, casts;
     struct lsum_ct nonreorder, bf16, amx, fpmath_bf16;
     double bf16_share, amx_share;      /* 0..1; NaN when no non-reorder exec time */
-    double ts_first, ts_last;          /* NaN when no timestamps */
+    double ts_first, ts_last;          /* NaN when no timestamps; with several files
+                                          the extremes over all of them (not one timeline) */
     const char *first_error;           /* message of the first error line, or NULL */
 
     /* breakdowns of exec records, sorted by time (then count) descending */
@@ -80,12 +91,21 @@ struct lsum {
     const struct amp_decision *decisions;
     int n_decisions;
 
+    /* per input file, when the caller marked files (else n_files == 0) */
+    struct lsum_file *files;
+    int n_files;
+
     struct lsum_priv *priv;
 };
 
 struct lsum *lsum_new(void);
 void lsum_free(struct lsum *s);
 void lsum_add(struct lsum *s, const struct vb_event *ev);
+/* Optional, around each input file read into the same summary: events
+ * between the two calls count for file `path` (borrowed), and its line
+ * counts are taken from r's counters. */
+void lsum_begin_file(struct lsum *s, const char *path, const vb_reader *r);
+void lsum_end_file(struct lsum *s, const vb_reader *r);
 /* vb_sink.event adapter: ctx is the struct lsum. Never stops the reader. */
 int lsum_sink_event(void *ctx, const struct vb_event *ev);
 /* Computes shares and sorted breakdowns. amp may be NULL. Call once. */

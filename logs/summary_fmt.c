@@ -100,16 +100,16 @@ static void share_line(struct abuf *b, const struct lsum_fmt *o, const char *lab
                        const char *what, const struct lsum_ct *part, const struct lsum_ct *whole)
 {
     if (isnan(v)) {
-        abuf_printf(b, "  %-11s     -   %s (no non-reorder exec record)\n", label, what);
+        abuf_printf(b, "  %-11s     -   no non-reorder exec record to measure it on\n", label);
         return;
     }
     const char *c = v >= 0.5 ? C_GREEN : v > 0 ? C_YELLOW : C_RED;
     char t1[32], t2[32];
     ms(t1, sizeof t1, part->time_ms);
     ms(t2, sizeof t2, whole->time_ms);
-    abuf_printf(b, "  %-11s %s%s%5.1f%%%s  %s %s(%s of %s ms; %ld of %ld execs)%s\n", label,
+    abuf_printf(b, "  %-11s %s%s%5.1f%%%s  %s %s(%s of %s ms; %ld of %ld exec%s)%s\n", label,
                 col(o, C_BOLD), col(o, c), 100.0 * v, col(o, C_OFF), what, col(o, C_DIM), t1, t2,
-                part->count, whole->count, col(o, C_OFF));
+                part->count, whole->count, whole->count == 1 ? "" : "s", col(o, C_OFF));
 }
 
 /* Next steps a newcomer needs, from what the figures show. */
@@ -224,6 +224,60 @@ static void amp_text(const struct lsum *s, const struct lsum_fmt *o, struct abuf
     }
 }
 
+/* A file's name in the files table: its base name when no other input has
+ * the same one, else the path as given. */
+static const char *file_label(const struct lsum *s, int i)
+{
+    const char *p = s->files[i].path;
+    if (!strcmp(p, "-"))
+        return "(stdin)";
+    const char *base = strrchr(p, '/') && strrchr(p, '/')[1] ? strrchr(p, '/') + 1 : p;
+    for (int j = 0; j < s->n_files; j++) {
+        const char *q = s->files[j].path;
+        const char *qb = strrchr(q, '/') && strrchr(q, '/')[1] ? strrchr(q, '/') + 1 : q;
+        if (j != i && !strcmp(qb, base))
+            return p;
+    }
+    return base;
+}
+
+/* Several files: each is its own timeline, so spans are per file. */
+static void files_text(const struct lsum *s, const struct lsum_fmt *o, struct abuf *b)
+{
+    abuf_printf(b, "%sfiles%s      %d, counted together below; each file is its own timeline "
+                   "(spans per file)\n",
+                col(o, C_BOLD), col(o, C_OFF), s->n_files);
+    int w = 4;
+    for (int i = 0; i < s->n_files; i++) {
+        int l = (int)strlen(file_label(s, i));
+        w = l > w ? l : w;
+    }
+    w = w > 44 ? 44 : w;
+    abuf_printf(b, "  %s%-*s  %7s  %7s  %7s  %10s  %12s  %s%s\n", col(o, C_DIM), w, "file",
+                "lines", "verbose", "exec", "exec ms", "wall span ms", "oneDNN", col(o, C_OFF));
+    for (int i = 0; i < s->n_files; i++) {
+        const struct lsum_file *f = &s->files[i];
+        char c1[32], c2[32], c3[32], t[32], span[32];
+        const char *name = file_label(s, i);
+        size_t l = strlen(name);
+        char shown[64];
+        if ((int)l > w) { /* keep both ends: corpus-style names differ at the front */
+            int head = (w - 3) / 2, tail = w - 3 - head;
+            snprintf(shown, sizeof shown, "%.*s...%s", head, name, name + l - (size_t)tail);
+        } else
+            snprintf(shown, sizeof shown, "%s", name);
+        ms(t, sizeof t, f->exec.time_ms);
+        if (isnan(f->ts_first))
+            snprintf(span, sizeof span, "-");
+        else
+            ms(span, sizeof span, f->ts_last - f->ts_first);
+        abuf_printf(b, "  %-*s  %7s  %7s  %7s  %10s  %12s  %s\n", w, shown,
+                    num(c1, sizeof c1, f->lines), num(c2, sizeof c2, f->verbose_lines),
+                    num(c3, sizeof c3, f->exec.count), t, span,
+                    f->onednn_version[0] ? f->onednn_version : "-");
+    }
+}
+
 void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abuf *b)
 {
     char c1[32], c2[32], c3[32], c4[32], t1[32], t2[32];
@@ -252,16 +306,21 @@ void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abu
                 : s->onednn_line[0]  ? s->onednn_line
                                      : "(no header line: version unknown)");
     if (s->runtime[0])
-        abuf_printf(b, "  runtime %s", s->runtime);
+        abuf_printf(b, ", runtime %s", s->runtime);
     if (s->version_mixed)
-        abuf_printf(b, "  (several versions in the input)");
+        abuf_printf(b, " (the first of several versions in the input%s)",
+                    s->n_files > 1 ? "; per file under files" : "");
+    else if (s->n_files > 1 && s->onednn_version[0])
+        abuf_puts(b, " (the first version line seen; per file under files)");
     abuf_putc(b, '\n');
     if (s->cpu_isa[0])
         abuf_printf(b, "%sCPU ISA%s    %s  %s(the maximum detected, not proof of use)%s\n",
                     col(o, C_BOLD), col(o, C_OFF), s->cpu_isa, col(o, C_DIM), col(o, C_OFF));
-    if (!isnan(s->ts_first))
-        abuf_printf(b, "%swall span%s  %.1f ms from first to last timestamp\n", col(o, C_BOLD),
-                    col(o, C_OFF), s->ts_last - s->ts_first);
+    if (s->n_files > 1)
+        files_text(s, o, b);
+    else if (!isnan(s->ts_first))
+        abuf_printf(b, "%swall span%s  %.1f ms from the first to the last timestamp\n",
+                    col(o, C_BOLD), col(o, C_OFF), s->ts_last - s->ts_first);
 
     section(b, o, "headline");
     share_line(b, o, "bf16 share", s->bf16_share, "of non-reorder exec time had a bf16 source",
@@ -389,6 +448,16 @@ static void jrows(struct abuf *b, const char *key, const struct lsum_row *r, int
     abuf_putc(b, '}');
 }
 
+/* {"first_ms":..,"last_ms":..} or null; epoch milliseconds need more digits
+ * than abuf_json_num's %.6g keeps, so they are printed to the microsecond. */
+static void jts(struct abuf *b, double first, double last)
+{
+    if (isnan(first))
+        abuf_puts(b, "null");
+    else
+        abuf_printf(b, "{\"first_ms\":%.3f,\"last_ms\":%.3f}", first, last);
+}
+
 static void jstr_or_null(struct abuf *b, const char *s)
 {
     if (s && s[0])
@@ -468,16 +537,22 @@ void lsum_format_json(const struct lsum *s, const struct lsum_fmt *o, struct abu
     abuf_json_num(b, s->bf16_share);
     abuf_puts(b, ",\"amx_share\":");
     abuf_json_num(b, s->amx_share);
-    abuf_puts(b, ",\"timestamps\":");
-    if (isnan(s->ts_first)) {
-        abuf_puts(b, "null");
-    } else {
-        abuf_puts(b, "{\"first_ms\":");
-        abuf_json_num(b, s->ts_first);
-        abuf_puts(b, ",\"last_ms\":");
-        abuf_json_num(b, s->ts_last);
+    abuf_puts(b, ",\"files\":[");
+    for (int i = 0; i < s->n_files; i++) {
+        const struct lsum_file *f = &s->files[i];
+        abuf_puts(b, i ? ",{\"path\":" : "{\"path\":");
+        abuf_json_str(b, f->path);
+        abuf_printf(b, ",\"lines\":%ld,\"verbose_lines\":%ld,", f->lines, f->verbose_lines);
+        jct(b, "exec", &f->exec);
+        abuf_puts(b, ",\"onednn_version\":");
+        jstr_or_null(b, f->onednn_version);
+        abuf_puts(b, ",\"timestamps\":");
+        jts(b, f->ts_first, f->ts_last);
         abuf_putc(b, '}');
     }
+    abuf_puts(b, "]");
+    abuf_puts(b, ",\"timestamps\":");
+    jts(b, s->n_files > 1 ? NAN : s->ts_first, s->ts_last);
     abuf_puts(b, ",\"first_error\":");
     jstr_or_null(b, s->first_error);
     abuf_puts(b, ",\"amp\":");
