@@ -41,6 +41,17 @@ static bool same_target(const struct rep_event *a, int node, int cast)
     return cast >= 0 ? a->cast == cast : (a->cast < 0 && a->node == node);
 }
 
+/* Ops whose whole work is one reorder (the embedded backend's table too). */
+static bool reorder_is_compute(const char *op)
+{
+    static const char *const ops[] = {"Transpose", "Cast", "Slice", "StridedSlice", "Pad", "PadV2",
+                                      "ConjugateTranspose", NULL};
+    for (int i = 0; ops[i]; i++)
+        if (!strcmp(op, ops[i]))
+            return true;
+    return false;
+}
+
 long tfev_attribute_report(const tf_evidence *ev, struct report *r, int *fused)
 {
     const graph *g = r->g;
@@ -74,10 +85,16 @@ long tfev_attribute_report(const tf_evidence *ev, struct report *r, int *fused)
         }
         if (t->confidence < TF_ATTR_MIN_CONF && mapped)
             continue;
+        /* the role: the mapper's when it chose this node or a look-alike of
+         * the same op (TF's timestamps only tell look-alikes apart); a
+         * reorder is the compute of a layout op, else it feeds the node */
         bool reorder = !strcmp(re->prim, "reorder");
-        const char *role = cast >= 0 ? "cast" : !reorder ? "compute"
-                           : (same_target(re, node, cast) && re->role && *re->role) ? re->role
-                                                                                    : "reorder_in";
+        bool alike = cast < 0 && re->node >= 0 && !strcmp(g->nodes[re->node].op, g->nodes[node].op);
+        const char *role = cast >= 0                                       ? "cast"
+                           : !reorder                                      ? "compute"
+                           : (same_target(re, node, cast) || alike) && re->role && *re->role ? re->role
+                           : reorder_is_compute(g->nodes[node].op)         ? "compute"
+                                                                           : "reorder_in";
         re->node = node;
         re->cast = cast;
         re->role = role;
