@@ -35,11 +35,11 @@ enum cli_exit {
     X(run, "run a model under ONEDNN_VERBOSE and show what ran in bf16/AMX")               \
     X(open, "re-analyse a run directory (TUI, or --no-tui for the report)")                 \
     X(analyze, "build a run directory from logs you already have (no rerun)")             \
-    X(logs, "read oneDNN verbose and TF/ITEX AMP logs: what executed, bf16/AMX share")     \
-    X(amp, "predict TensorFlow's bf16 auto mixed precision for a model, node by node")     \
+    X(logs, "read oneDNN verbose and TF/ITEX AMP logs: what executed, bf16/AMX")     \
+    X(amp, "predict TensorFlow's bf16 mixed precision for a model, node by node")     \
     X(graph, "print what was loaded from a model file (format, nodes, inputs, ops)")       \
     X(export, "write an annotated SVG/DOT/PNG graph, or JSON/CSV, of a run or model")      \
-    X(env, "print env-var lines for precision-list changes (sh, k8s, ...); --check lints")
+    X(env, "env-var lines for precision-list changes; --check lints your env")
 
 #define X(name, help) int cmd_##name(int argc, char **argv);
 CLI_COMMANDS(X)
@@ -76,6 +76,14 @@ extern const enum amp_list cli_edit_list[4];
 #define CLI_SELECT_LONGOPTS(base)                                                          \
     {"tag", required_argument, NULL, (base) + 0},                                          \
     {"signature", required_argument, NULL, (base) + 1}
+
+/* The same lines in every --help that offers these options (22-column layout). */
+#define CLI_HELP_INPUT                                                                     \
+    "  --input NAME:SHAPE  bind an input's shape, e.g. x:1x28x28x1 or x:?,784\n"            \
+    "                      (repeatable; NAME is the node or signature input name)\n"
+#define CLI_HELP_SELECT                                                                    \
+    "  --tag T             SavedModel meta graph tag (default: serve)\n"                    \
+    "  --signature S       SavedModel signature (default: serving_default)\n"
 
 struct cli_model_opts {
     struct graph_load_opts load;                 /* .tag, .signature: borrowed from argv */

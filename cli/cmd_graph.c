@@ -16,31 +16,34 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: ampscope graph MODEL [options]\n\n"
-            "Prints what ampscope loaded from a TensorFlow model: its format, producer\n"
-            "version, node/edge/function counts, inputs and outputs (dtype and inferred\n"
-            "shape), and how often each op occurs. Use it to check that ampscope sees the\n"
-            "graph you deploy before running `ampscope amp` or `ampscope run`.\n\n"
-            "MODEL is a frozen GraphDef (.pb), a text GraphDef (.pbtxt), a SavedModel\n"
-            "directory or its saved_model.pb(txt), or a checkpoint .meta MetaGraphDef;\n"
-            "the format is detected from the content, not the file name.\n\n"
-            "options:\n"
-            "  --json              one JSON object on stdout (schema: docs/graph.md)\n"
-            "  --nodes             also list every node: name, op, output dtype and shape\n"
-            "  --tag T             SavedModel meta graph tag (default: serve)\n"
-            "  --signature S       SavedModel signature (default: serving_default)\n"
-            "  --input NAME:SHAPE  bind an input's shape, e.g. x:1x28x28x1 or x:?,784\n"
-            "                      (repeatable; NAME is the node or signature input name)\n"
-            "  --batch N           fill every input's unknown leading (batch) dimension\n"
-            "  --no-inline         do not expand (Stateful)PartitionedCall function bodies\n"
-            "  -h, --help          this help\n\n"
-            "examples:\n"
-            "  ampscope graph samples/mnist_convnet.pb\n"
-            "  ampscope graph samples/mlp.pb --batch 32 --nodes\n"
-            "  ampscope graph export/saved_model_dir --signature serving_default --json\n\n"
-            "exit codes: 0 loaded; 2 bad usage, or the model cannot be loaded (the message\n"
-            "names the file, the line:column or field, and what to do)\n");
+    fputs("usage: ampscope graph MODEL [options]\n"
+          "\n"
+          "Prints what ampscope loaded from a TensorFlow model: its format, producer\n"
+          "version, node/edge/function counts, inputs and outputs (dtype and inferred\n"
+          "shape), and how often each op occurs. Use it to check that ampscope sees the\n"
+          "graph you deploy before running `ampscope amp` or `ampscope run`.\n"
+          "\n"
+          "MODEL is a frozen GraphDef (.pb), a text GraphDef (.pbtxt), a SavedModel\n"
+          "directory or its saved_model.pb(txt), or a checkpoint .meta MetaGraphDef;\n"
+          "the format is detected from the content, not the file name.\n"
+          "\n"
+          "options:\n"
+          "  --json              one JSON object on stdout (schema: docs/graph.md)\n"
+          "  --nodes             also list every node: name, op, output dtype and shape\n"
+          CLI_HELP_SELECT
+          CLI_HELP_INPUT
+          "  --batch N           fill every input's unknown leading (batch) dimension\n"
+          "  --no-inline         do not expand (Stateful)PartitionedCall function bodies\n"
+          "  -h, --help          this help\n"
+          "\n"
+          "examples:\n"
+          "  ampscope graph samples/mnist_convnet.pb\n"
+          "  ampscope graph samples/mlp.pb --batch 32 --nodes\n"
+          "  ampscope graph export/saved_model_dir --signature serving_default --json\n"
+          "\n"
+          "exit codes: 0 loaded; 2 bad usage, or the model cannot be loaded (the message\n"
+          "            names the file, the line:column or field, and what to do)\n",
+          f);
 }
 
 struct opcount {

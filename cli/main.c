@@ -47,17 +47,25 @@ static void usage(FILE *f)
             AMPSCOPE_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(f,
-            "\nfirst steps:\n"
-            "  ampscope run samples/mnist_convnet.pb          run the sample, show the report\n"
-            "  ampscope amp samples/mlp.pb                     predict TF's bf16 painting\n"
-            "  ONEDNN_VERBOSE=1 python infer.py > log.txt\n"
-            "  ampscope logs log.txt                           what executed, bf16/AMX share\n\n"
-            "`ampscope <command> --help` explains each command's options.\n\n"
-            "exit codes: 0 ok; 1 nothing found / check found problems; 2 bad usage or input;\n"
-            "            3 bf16 share below --fail-under; 4 the run failed; 130 interrupted\n"
-            "environment: NO_COLOR disables colour; AMPSCOPE_PYTHON picks the Python for --backend tf;\n"
-            "             TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_* list edits are read as TensorFlow reads them\n");
+    /* the first steps: command and comment in two aligned columns */
+    static const char *const steps[][2] = {
+        {"ampscope run samples/mnist_convnet.pb", "run a sample: what ran in bf16/AMX"},
+        {"ampscope amp samples/mlp.pb", "predict TF's bf16 painting"},
+        {"ONEDNN_VERBOSE=1 python infer.py > log.txt", "your program, logging oneDNN"},
+        {"ampscope logs log.txt", "what executed, bf16/AMX share"},
+        {"ampscope analyze model.pb --log log.txt", "the same per node, from that log"},
+    };
+    fputs("\nfirst steps:\n", f);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        fprintf(f, "  %-42s  %s\n", steps[i][0], steps[i][1]);
+    fputs("\n`ampscope <command> --help` explains each command's options and examples.\n\n"
+          "exit codes: 0 ok; 1 nothing found / a check found problems; 2 bad usage or\n"
+          "            input; 3 bf16 share below --fail-under; 4 the run failed;\n"
+          "            130 interrupted\n"
+          "environment: NO_COLOR disables colour; AMPSCOPE_PYTHON picks the Python for\n"
+          "             --backend tf; TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_* list edits\n"
+          "             are read as TensorFlow reads them\n",
+          f);
 }
 
 int main(int argc, char **argv)
