@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyze/amp.h"
 #include "analyze/graph.h"
@@ -303,7 +304,9 @@ int cmd_env(int argc, char **argv)
     }
     const char *run_tfv = NULL;
     struct rundir_meta meta;
-    if (src && rundir_is(src)) {
+    char vlog[4096];
+    snprintf(vlog, sizeof vlog, "%s/%s", src ? src : "", RUNDIR_VERBOSE);
+    if (src && (rundir_is(src) || (S_ISDIR(st.st_mode) && access(vlog, F_OK) == 0))) {
         struct rr_opts ro = {0};
         ro.tf_version = tfv;
         if ((rc = rr_check("env", src, &ro)) != CLI_OK)
