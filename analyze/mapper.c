@@ -30,11 +30,6 @@ enum map_role map_role_parse(const char *s)
 
 /* ---- u64 -> int hash map --------------------------------------------- */
 
-struct kmap {
-    uint64_t *keys;
-    int *vals;
-    size_t cap, count;
-};
 
 static void kmap_done(struct kmap *k)
 {
@@ -95,45 +90,6 @@ static uint64_t mixp(uint64_t h, uint64_t v)
 
 /* ---- buckets ---------------------------------------------------------- */
 
-/* Entries: >= 0 a node, < 0 a plan cast -(c+1). Kept in topological order. */
-struct bucket {
-    int *ent;
-    int n, cap;
-    int cursor;          /* first entry that may be unused in pass `gen` */
-    unsigned gen;
-};
-
-enum { NLEV = 5, LEV_CAST = 0 };
-enum { NF_FUSABLE = 1, NF_PASS = 2 };
-
-struct mapper {
-    const graph *g;
-    const amp_plan *plan;
-    int *topo_pos;
-    struct map_nsig *ns;
-    struct kmap lev[NLEV];        /* 1..4: compute levels; 0: casts */
-    struct kmap wei;              /* weights elems -> bucket */
-    struct bucket *b;
-    int nb, bcap;
-    unsigned gen;
-    unsigned *ngen, *cgen, *wgen; /* per node / cast / weights use, per pass */
-    int *ncnt, *ccnt, *wcnt;
-    int *fused_into;
-    int *consumer;                /* single data consumer per node, -1 */
-    unsigned char *nflags;        /* NF_* per node */
-    const char *reorder_str;      /* last interned "reorder" pointer seen */
-    struct { const char *attrs, *mds, *aux, *prim; int budget; } fcache[64];
-    struct map_node_time *times;
-    int n_times;
-    /* signature cache: (prim ptr, problem ptr) -> sig index */
-    struct kmap sigcache;
-    struct map_sig *sigs;
-    size_t n_sigs, sigs_cap;
-    /* pass cache: sequence hash -> first event index; lengths kept */
-    struct kmap passes;
-    long *pass_start, *pass_len;
-    size_t n_pass, pass_cap;
-};
 
 static int bucket_new(mapper *m)
 {
@@ -189,7 +145,7 @@ static int ent_cmp(const void *a, const void *b)
 }
 
 /* The node n's single data consumer (port 0), -1 when none or several. */
-static int single_consumer(const graph *g, int n)
+int map_single_consumer(const graph *g, int n)
 {
     const struct g_node *nd = &g->nodes[n];
     int c = -1;
@@ -204,7 +160,7 @@ static int single_consumer(const graph *g, int n)
 }
 
 /* use counts in the current pass */
-static int *use_cnt(mapper *m, int ent, bool wei)
+int *map_use_cnt(mapper *m, int ent, bool wei)
 {
     unsigned *gen;
     int *cnt;
@@ -244,13 +200,13 @@ static int bucket_take(mapper *m, int bi, bool wei, bool allow_reuse, int seq, d
         b->gen = m->gen;
         b->cursor = 0;
     }
-    while (b->cursor < b->n && *use_cnt(m, b->ent[b->cursor], wei) > 0)
+    while (b->cursor < b->n && *map_use_cnt(m, b->ent[b->cursor], wei) > 0)
         b->cursor++;
     if (b->cursor < b->n) {
         int pick = b->cursor;
         if (m->n_times && !isnan(ts)) {
             for (int i = b->cursor; i < b->n; i++)
-                if (b->ent[i] >= 0 && *use_cnt(m, b->ent[i], wei) == 0 &&
+                if (b->ent[i] >= 0 && *map_use_cnt(m, b->ent[i], wei) == 0 &&
                     time_fits(m, b->ent[i], seq, ts)) {
                     pick = i;
                     break;
@@ -258,21 +214,21 @@ static int bucket_take(mapper *m, int bi, bool wei, bool allow_reuse, int seq, d
         }
         int left = 0;
         for (int i = b->cursor; i < b->n && left < 2; i++)
-            left += *use_cnt(m, b->ent[i], wei) == 0;
+            left += *map_use_cnt(m, b->ent[i], wei) == 0;
         *ambiguous = left > 1;
-        (*use_cnt(m, b->ent[pick], wei))++;
+        (*map_use_cnt(m, b->ent[pick], wei))++;
         return b->ent[pick];
     }
     if (!allow_reuse || b->n == 0)
         return NO_ENT;
-    int best = 0, bc = *use_cnt(m, b->ent[0], wei);
+    int best = 0, bc = *map_use_cnt(m, b->ent[0], wei);
     for (int i = 1; i < b->n; i++) {
-        int c = *use_cnt(m, b->ent[i], wei);
+        int c = *map_use_cnt(m, b->ent[i], wei);
         if (c < bc)
             best = i, bc = c;
     }
     *ambiguous = b->n > 1;
-    (*use_cnt(m, b->ent[best], wei))++;
+    (*map_use_cnt(m, b->ent[best], wei))++;
     return b->ent[best];
 }
 
@@ -317,7 +273,7 @@ mapper *map_new(const graph *g, const amp_plan *plan, struct err *e)
     for (int i = 0; i < nn; i++) {
         m->topo_pos[i] = i;
         m->fused_into[i] = -1;
-        m->consumer[i] = single_consumer(g, i);
+        m->consumer[i] = map_single_consumer(g, i);
         m->nflags[i] = (unsigned char)((map_op_fusable(g->nodes[i].op) ? NF_FUSABLE : 0) |
                                        (map_op_passthrough(g->nodes[i].op) ? NF_PASS : 0));
     }
@@ -504,159 +460,6 @@ static bool plain_tag(const char *t)
     return true;
 }
 
-/* Number of post-ops in an attribute field, and whether a bias md is there. */
-static int postops_count(const char *attrs)
-{
-    if (!attrs)
-        return 0;
-    const char *p = strstr(attrs, "post-ops:");
-    int n = 0;
-    if (p) {
-        p += 9;
-        if (*p && *p != ' ')
-            n = 1;
-        for (; *p && *p != ' '; p++)
-            n += *p == '+';
-        return n;
-    }
-    p = strstr(attrs, "post_ops:'");
-    if (p) {
-        for (p += 10; *p && *p != '\''; p++)
-            n += *p == ';';
-    }
-    return n;
-}
-
-static bool has_bias(const char *mds)
-{
-    if (!mds)
-        return false;
-    const char *p = strstr(mds, "bia");
-    if (!p || (p != mds && p[-1] != ' '))
-        return false;
-    p += 3;
-    if (*p == '_' || *p == ':')
-        p++;
-    return strncmp(p, "undef", 5) != 0;
-}
-
-static int other_data_input(const graph *g, int n, int not_this)
-{
-    const struct g_node *nd = &g->nodes[n];
-    for (int i = 0; i < nd->n_data_inputs && i < 2; i++)
-        if (nd->inputs[i].node != not_this)
-            return nd->inputs[i].node;
-    return -1;
-}
-
-/* The erf GELU group 0.5*h*(1+erf(h/sqrt2)) around its Erf node: fills
- * grp[] = {div, add, mul_half, mul_out}; false when the shape is not there. */
-static bool gelu_group(const graph *g, int erf, int grp[4])
-{
-    if (erf < 0 || strcmp(g->nodes[erf].op, "Erf") || g->nodes[erf].n_data_inputs < 1)
-        return false;
-    int d = g->nodes[erf].inputs[0].node;
-    int add = single_consumer(g, erf);
-    int mo = add >= 0 ? single_consumer(g, add) : -1;
-    if (d < 0 || add < 0 || mo < 0 || strcmp(g->nodes[mo].op, "Mul"))
-        return false;
-    int mh = other_data_input(g, mo, add);
-    if (mh < 0 || strcmp(g->nodes[mh].op, "Mul"))
-        return false;
-    grp[0] = d, grp[1] = add, grp[2] = mh, grp[3] = mo;
-    return true;
-}
-
-/* The Erf of a GELU group fed by h (h -> div -> Erf), -1 if none. */
-static int gelu_erf_from_input(const graph *g, int h)
-{
-    const struct g_node *nd = &g->nodes[h];
-    for (int i = 0; i < nd->n_outs; i++) {
-        int d = nd->outs[i].node;
-        if (nd->outs[i].port < 0)
-            continue;
-        int erf = single_consumer(g, d);
-        if (erf >= 0 && !strcmp(g->nodes[erf].op, "Erf"))
-            return erf;
-    }
-    return -1;
-}
-
-static void fuse_node(mapper *m, int n, int root)
-{
-    (*use_cnt(m, n, false))++;
-    m->fused_into[n] = root;
-}
-
-static void fuse_gelu(mapper *m, int erf, int root)
-{
-    int grp[4];
-    if (!gelu_group(m->g, erf, grp))
-        return;
-    if (erf != root)
-        fuse_node(m, erf, root);
-    for (int i = 0; i < 4; i++)
-        fuse_node(m, grp[i], root);
-}
-
-/* Post-ops + bias of an event (cached by the interned strings). */
-static int fused_budget(mapper *m, const struct rep_event *ev)
-{
-    unsigned h = (unsigned)(((uintptr_t)ev->attrs >> 4) ^ ((uintptr_t)ev->mds >> 6)) & 63u;
-    if (m->fcache[h].attrs == ev->attrs && m->fcache[h].mds == ev->mds && m->fcache[h].aux == ev->aux &&
-        m->fcache[h].prim == ev->prim && m->fcache[h].attrs)
-        return m->fcache[h].budget;
-    int budget = postops_count(ev->attrs) + (has_bias(ev->mds) ? 1 : 0);
-    /* batch norm with the fused relu flag */
-    if (!strcmp(ev->prim, "batch_normalization") && ev->aux) {
-        const char *f = strstr(ev->aux, "flags:");
-        if (f && strchr(f, 'R') && (strchr(f, ' ') == NULL || strchr(f, 'R') < strchr(f, ' ')))
-            budget++;
-    }
-    m->fcache[h].attrs = ev->attrs;
-    m->fcache[h].mds = ev->mds;
-    m->fcache[h].aux = ev->aux;
-    m->fcache[h].prim = ev->prim;
-    m->fcache[h].budget = budget;
-    return budget;
-}
-
-static void consume_fused(mapper *m, int root, const struct rep_event *ev)
-{
-    const graph *g = m->g;
-    int budget = fused_budget(m, ev);
-    bool gelu = budget > 0 && ev->attrs && strstr(ev->attrs, "gelu");
-    /* a standalone GELU eltwise anchored at its Erf node */
-    if (ev->aux && *ev->aux && strstr(ev->aux, "gelu") && !strcmp(g->nodes[root].op, "Erf")) {
-        fuse_gelu(m, root, root);
-        return;
-    }
-    int cur = root, guard = 0;
-    while (budget > 0 && guard++ < 64) {
-        if (gelu) {
-            int erf = gelu_erf_from_input(g, cur);
-            if (erf >= 0) {
-                fuse_gelu(m, erf, root);
-                gelu = false;
-                budget--;
-                break;
-            }
-        }
-        int c = m->consumer[cur];
-        if (c < 0)
-            break;
-        if (m->nflags[c] & NF_PASS) {
-            cur = c;
-            continue;
-        }
-        if (!(m->nflags[c] & NF_FUSABLE))
-            break;
-        fuse_node(m, c, root);
-        budget--;
-        cur = c;
-    }
-}
-
 static void assign(struct rep_event *ev, int ent, enum map_role role, float conf)
 {
     if (ent >= 0) {
@@ -686,10 +489,10 @@ static bool match_compute(mapper *m, struct rep_event *ev, int lev_lo, int lev_h
         float c = lev_conf[lev];
         if (amb)
             c *= 0.9f;
-        if (*use_cnt(m, ent, false) > 1)
+        if (*map_use_cnt(m, ent, false) > 1)
             c *= 0.8f;
         assign(ev, ent, MAP_ROLE_COMPUTE, c);
-        consume_fused(m, ent, ev);
+        map_consume_fused(m, ent, ev);
         return true;
     }
     return false;

@@ -38,4 +38,61 @@ uint64_t map_shape_dims_key(const struct g_shape *s);
 /* Elements of a reorder/eltwise-like problem ("AxBxC", "mb..ic..ih.."), -1. */
 int64_t map_problem_elems(const char *problem);
 
+/* ---- the mapper's state (mapper.c; mapper_fuse.c reads it) ---- */
+
+struct kmap {
+    uint64_t *keys;
+    int *vals;
+    size_t cap, count;
+};
+
+/* Entries: >= 0 a node, < 0 a plan cast -(c+1). Kept in topological order. */
+struct bucket {
+    int *ent;
+    int n, cap;
+    int cursor;          /* first entry that may be unused in pass `gen` */
+    unsigned gen;
+};
+
+enum { NLEV = 5, LEV_CAST = 0 };
+enum { NF_FUSABLE = 1, NF_PASS = 2 };
+
+struct mapper {
+    const graph *g;
+    const amp_plan *plan;
+    int *topo_pos;
+    struct map_nsig *ns;
+    struct kmap lev[NLEV];        /* 1..4: compute levels; 0: casts */
+    struct kmap wei;              /* weights elems -> bucket */
+    struct bucket *b;
+    int nb, bcap;
+    unsigned gen;
+    unsigned *ngen, *cgen, *wgen; /* per node / cast / weights use, per pass */
+    int *ncnt, *ccnt, *wcnt;
+    int *fused_into;
+    int *consumer;                /* single data consumer per node, -1 */
+    unsigned char *nflags;        /* NF_* per node */
+    const char *reorder_str;      /* last interned "reorder" pointer seen */
+    struct { const char *attrs, *mds, *aux, *prim; int budget; } fcache[64];
+    struct map_node_time *times;
+    int n_times;
+    /* signature cache: (prim ptr, problem ptr) -> sig index */
+    struct kmap sigcache;
+    struct map_sig *sigs;
+    size_t n_sigs, sigs_cap;
+    /* pass cache: sequence hash -> first event index; lengths kept */
+    struct kmap passes;
+    long *pass_start, *pass_len;
+    size_t n_pass, pass_cap;
+};
+
+/* Marks the nodes the compute event ev of node root ran as its bias and
+ * post-ops (fused_into[] = root), walking root's consumer chain. */
+/* The single data consumer of node n, -1 when none or several. */
+int map_single_consumer(const graph *g, int n);
+/* Use counter of an entry (node, cast -(c+1), or weights when wei) in the
+ * current pass; reset lazily per pass. */
+int *map_use_cnt(mapper *m, int ent, bool wei);
+void map_consume_fused(mapper *m, int root, const struct rep_event *ev);
+
 #endif
