@@ -70,6 +70,9 @@ typedef void (*pre_fn)(struct pctx *c, int idx, int src, int root, void *arg);
 /* DfsTypeTraversal: enter checked at pop, pre-order callback with the vertex
  * it was reached from. */
 void pc_dfs(struct pctx *c, int root, int dir, enter_fn enter, pre_fn pre, void *arg);
+/* The vertices (node, type attr) and their edges (amp_paint_vtx.c). */
+void pc_build_vertices(struct pctx *c);
+void pc_build_edges(struct pctx *c);
 void pc_vpush(int **arr, int *n, size_t *cap, int val);
 void pc_sort_dedup(int *a, int *n);
 void pc_add_edge(struct pctx *c, int s, int d);
