@@ -6,20 +6,14 @@
  * frozen models) plus x/Const -> x*reciprocal. Rewrites not modelled are
  * named in the plan's notes.
  */
-#include "analyze/amp_int.h"
+#include "analyze/amp_prepass_int.h"
 
 #include <protobuf-c/protobuf-c.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct pp {
-    struct wgraph *w;
-    amp_plan *p;
-    int removed[3]; /* pruned, deduplicated, folded-away inputs */
-    int folded, recip, enter;
-};
 
-static void kill(struct pp *s, int i, const char *why)
+void pp_kill(struct pp *s, int i, const char *why)
 {
     struct wnode *n = &s->w->n[i];
     n->alive = false;
@@ -46,7 +40,7 @@ static void fanout_counts(const struct wgraph *w, int *data, int *ctl)
     }
 }
 
-static bool has_ctl_to(const struct wnode *n, int src)
+bool pp_has_ctl_to(const struct wnode *n, int src)
 {
     for (int k = 0; k < n->n_ctl; k++)
         if (n->ctl[k] == src)
@@ -94,7 +88,7 @@ static void keep_fanin(struct pp *s)
     }
     for (int i = 0; i < w->count; i++)
         if (w->n[i].alive && !seen[i]) {
-            kill(s, i, "not needed for the fetch nodes: the session never gives it to grappler");
+            pp_kill(s, i, "not needed for the fetch nodes: the session never gives it to grappler");
             s->removed[0]++;
         }
     free(seen);
@@ -103,7 +97,7 @@ static void keep_fanin(struct pp *s)
 
 /* ---- model pruner --------------------------------------------------------- */
 
-static bool op_is(const char *op, const char *const *set)
+bool pp_op_is(const char *op, const char *const *set)
 {
     for (int i = 0; set[i]; i++)
         if (!strcmp(op, set[i]))
@@ -191,7 +185,7 @@ static void prune(struct pp *s)
             continue;
         struct wnode *n = &w->n[i];
         if (!strcmp(n->op, "NoOp") || !strcmp(n->op, "Const")) {
-            kill(s, i, !strcmp(n->op, "Const") ? "pruned: a Const nothing reads"
+            pp_kill(s, i, !strcmp(n->op, "Const") ? "pruned: a Const nothing reads"
                                                : "pruned: a NoOp without inputs");
         } else {
             int src = n->in_n[0];
@@ -200,7 +194,7 @@ static void prune(struct pp *s)
             char why[300];
             snprintf(why, sizeof why, "pruned: trivial %s (its consumers read %s directly)", n->op,
                      src >= 0 ? w->n[src].name : "its input");
-            kill(s, i, why);
+            pp_kill(s, i, why);
         }
         s->removed[0]++;
     }
@@ -214,7 +208,7 @@ static void prune(struct pp *s)
 
 /* ---- topological order (NextIteration back edges ignored) ---------------- */
 
-static int *topo(const struct wgraph *w)
+int *pp_topo(const struct wgraph *w)
 {
     int n = w->count;
     int *indeg = xcalloc((size_t)n + 1, sizeof(int));
@@ -272,238 +266,6 @@ static int *topo(const struct wgraph *w)
     return order;
 }
 
-/* ---- common subgraph elimination ----------------------------------------- */
-
-static bool is_commutative(const char *op)
-{
-    static const char *const ops[] = {"Add", "AddV2", "Mul", "Maximum", "Minimum", "Equal",
-                                      "NotEqual", "LogicalAnd", "LogicalOr", "SquaredDifference",
-                                      "BitwiseAnd", "BitwiseOr", "BitwiseXor", NULL};
-    return op_is(op, ops);
-}
-
-static bool tensors_equal(const struct g_tensor *a, const struct g_tensor *b)
-{
-    if (!a || !b)
-        return a == b;
-    if (a->dtype != b->dtype || a->shape.rank != b->shape.rank || a->n_elems != b->n_elems)
-        return false;
-    for (int i = 0; i < a->shape.rank && i < G_MAX_RANK; i++)
-        if (a->shape.dim[i] != b->shape.dim[i])
-            return false;
-    if (!a->proto || !b->proto) {
-        if (a->n_vals != b->n_vals || !a->n_vals)
-            return false;
-        return !memcmp(a->vals, b->vals, (size_t)a->n_vals * sizeof *a->vals);
-    }
-    const ProtobufCMessage *ma = a->proto, *mb = b->proto;
-    size_t la = protobuf_c_message_get_packed_size(ma), lb = protobuf_c_message_get_packed_size(mb);
-    if (la != lb)
-        return false;
-    if (la > ((size_t)32 << 20))
-        return false; /* TF allows false negatives past 32 MB */
-    uint8_t *ba = xmalloc(la + 1), *bb = xmalloc(lb + 1);
-    protobuf_c_message_pack(ma, ba);
-    protobuf_c_message_pack(mb, bb);
-    bool eq = !memcmp(ba, bb, la);
-    free(ba);
-    free(bb);
-    return eq;
-}
-
-static bool attr_equal(const struct g_attr *a, const struct g_attr *b)
-{
-    if (a->kind != b->kind || strcmp(a->name, b->name))
-        return false;
-    switch (a->kind) {
-    case G_ATTR_S:
-    case G_ATTR_FUNC:
-        return !strcmp(a->s ? a->s : "", b->s ? b->s : "");
-    case G_ATTR_I:
-        return a->i == b->i;
-    case G_ATTR_F:
-        return a->f == b->f;
-    case G_ATTR_B:
-        return a->b == b->b;
-    case G_ATTR_TYPE:
-        return a->type == b->type;
-    case G_ATTR_SHAPE:
-        return !memcmp(&a->shape, &b->shape, sizeof a->shape);
-    case G_ATTR_TENSOR:
-        return tensors_equal(a->tensor, b->tensor);
-    case G_ATTR_LIST:
-        if (a->n_list != b->n_list)
-            return false;
-        for (int i = 0; i < a->n_list; i++) {
-            if ((a->list_i && b->list_i && a->list_i[i] != b->list_i[i]) ||
-                (a->list_type && b->list_type && a->list_type[i] != b->list_type[i]) ||
-                (a->list_f && b->list_f && a->list_f[i] != b->list_f[i]) ||
-                (a->list_s && b->list_s && strcmp(a->list_s[i], b->list_s[i])))
-                return false;
-            if (!a->list_i != !b->list_i || !a->list_type != !b->list_type ||
-                !a->list_s != !b->list_s || !a->list_f != !b->list_f || !a->list_shape != !b->list_shape)
-                return false;
-            if (a->list_shape && memcmp(&a->list_shape[i], &b->list_shape[i], sizeof a->list_shape[i]))
-                return false;
-        }
-        return true;
-    default:
-        return true;
-    }
-}
-
-static bool attrs_equal(const struct wnode *a, const struct wnode *b)
-{
-    if (a->n_attrs != b->n_attrs)
-        return false;
-    for (int i = 0; i < a->n_attrs; i++) {
-        const struct g_attr *x = &a->attrs[i];
-        const struct g_attr *y = wn_attr(b, x->name);
-        if (!y || !attr_equal(x, y))
-            return false;
-    }
-    return true;
-}
-
-static bool can_dedup(const struct wnode *n)
-{
-    static const char *const no[] = {"Enter", "Exit", "Placeholder", "PlaceholderWithDefault",
-                                     "NoOp", NULL};
-    if (n->preserve || op_is(n->op, no))
-        return false;
-    const struct amp_opdef *d = amp_opdef_find(n->op);
-    if (!d || d->stateful)
-        return false;
-    for (int i = 0; i < d->n_in; i++)
-        if (d->in[i].kind == AMP_ARG_FIXED &&
-            (d->in[i].fixed == TF_DT_RESOURCE || d->in[i].fixed == TF_DT_VARIANT))
-            return false;
-    return true;
-}
-
-static bool same_inputs(const struct wnode *a, const struct wnode *b)
-{
-    if (a->n_in != b->n_in || a->n_ctl != b->n_ctl)
-        return false;
-    if (is_commutative(a->op) && a->n_in == 2) {
-        bool straight = a->in_n[0] == b->in_n[0] && a->in_p[0] == b->in_p[0] &&
-                        a->in_n[1] == b->in_n[1] && a->in_p[1] == b->in_p[1];
-        bool crossed = a->in_n[0] == b->in_n[1] && a->in_p[0] == b->in_p[1] &&
-                       a->in_n[1] == b->in_n[0] && a->in_p[1] == b->in_p[0];
-        if (!straight && !crossed)
-            return false;
-    } else {
-        for (int k = 0; k < a->n_in; k++)
-            if (a->in_n[k] != b->in_n[k] || a->in_p[k] != b->in_p[k])
-                return false;
-    }
-    for (int k = 0; k < a->n_ctl; k++)
-        if (!has_ctl_to(b, a->ctl[k]))
-            return false;
-    return true;
-}
-
-static uint64_t sig(const struct wnode *n)
-{
-    struct abuf b;
-    abuf_init(&b);
-    abuf_printf(&b, "%s|%s|%d|", n->op, n->device, n->n_attrs);
-    if (is_commutative(n->op) && n->n_in == 2) {
-        long x = (long)n->in_n[0] * 1000 + n->in_p[0], y = (long)n->in_n[1] * 1000 + n->in_p[1];
-        abuf_printf(&b, "%ld,%ld", x < y ? x : y, x < y ? y : x);
-    } else {
-        for (int k = 0; k < n->n_in; k++)
-            abuf_printf(&b, "%d:%d,", n->in_n[k], n->in_p[k]);
-    }
-    uint64_t h = util_hash(b.data ? b.data : "", b.len);
-    abuf_done(&b);
-    return h;
-}
-
-static int find_rep(const int *rep, int i)
-{
-    while (i >= 0 && rep[i] >= 0 && rep[i] != i)
-        i = rep[i];
-    return i;
-}
-
-static void cse(struct pp *s)
-{
-    struct wgraph *w = s->w;
-    int *order = topo(w);
-    int cap = 1;
-    while (cap < 2 * w->count + 2)
-        cap <<= 1;
-    int *tab = xmalloc((size_t)cap * sizeof(int));
-    uint64_t *hs = xmalloc((size_t)cap * sizeof(uint64_t));
-    int *rep = xmalloc(((size_t)w->count + 1) * sizeof(int));
-    for (int i = 0; i < cap; i++)
-        tab[i] = -1;
-    for (int i = 0; i < w->count; i++)
-        rep[i] = -1;
-    int dups = 0;
-    for (int k = 0; order[k] >= 0; k++) {
-        int i = order[k];
-        struct wnode *n = &w->n[i];
-        if (!n->alive)
-            continue;
-        /* producers come first in topological order: canonicalize this node's inputs */
-        for (int j = 0; j < n->n_in; j++)
-            n->in_n[j] = find_rep(rep, n->in_n[j]);
-        int m = 0;
-        for (int j = 0; j < n->n_ctl; j++) {
-            int c = find_rep(rep, n->ctl[j]);
-            bool seen = false;
-            for (int q = 0; q < m && !seen; q++)
-                seen = n->ctl[q] == c;
-            if (!seen)
-                n->ctl[m++] = c;
-        }
-        n->n_ctl = m;
-        if (!can_dedup(n))
-            continue;
-        uint64_t h = sig(n);
-        int slot = (int)(h & (uint64_t)(cap - 1));
-        int r = -1;
-        while (tab[slot] >= 0) {
-            int j = tab[slot];
-            if (hs[slot] == h && w->n[j].alive && !strcmp(w->n[j].op, n->op) &&
-                !strcmp(w->n[j].device, n->device) && same_inputs(&w->n[j], n) &&
-                attrs_equal(&w->n[j], n)) {
-                r = j;
-                break;
-            }
-            slot = (slot + 1) & (cap - 1);
-        }
-        if (r < 0) {
-            tab[slot] = i;
-            hs[slot] = h;
-            continue;
-        }
-        rep[i] = r;
-        dups++;
-        char why[300];
-        snprintf(why, sizeof why, "deduplicated: identical to %s (common subgraph elimination)",
-                 w->n[r].name);
-        kill(s, i, why);
-        s->removed[1]++;
-    }
-    if (dups) /* nodes outside the order (cycles) and NextIteration back edges */
-        for (int i = 0; i < w->count; i++) {
-            struct wnode *n = &w->n[i];
-            if (!n->alive)
-                continue;
-            for (int j = 0; j < n->n_in; j++)
-                n->in_n[j] = find_rep(rep, n->in_n[j]);
-            for (int j = 0; j < n->n_ctl; j++)
-                n->ctl[j] = find_rep(rep, n->ctl[j]);
-        }
-    free(rep);
-    free(tab);
-    free(hs);
-    free(order);
-}
-
 /* ---- constant folding ------------------------------------------------------ */
 
 static int out_dtype_attr(const struct wnode *n, const struct amp_opdef *d)
@@ -551,7 +313,7 @@ static bool string_input(const struct wgraph *w, const struct wnode *n)
 
 static void add_ctl(struct wnode *n, int src)
 {
-    if (src < 0 || has_ctl_to(n, src))
+    if (src < 0 || pp_has_ctl_to(n, src))
         return;
     n->ctl = xrealloc(n->ctl, (size_t)(n->n_ctl + 1) * sizeof *n->ctl);
     n->ctl[n->n_ctl++] = src;
@@ -710,7 +472,7 @@ static void fold(struct pp *s)
                                          "NoOp", "_Arg", "_Retval", "Shape", "ShapeN", "Size",
                                          "Rank", NULL};
     struct wgraph *w = s->w;
-    int *order = topo(w);
+    int *order = pp_topo(w);
     /* FoldGraph here folds nodes with a data reader (fanouts as they were);
      * nodes read only through control edges are left to materialize_values */
     int *fd = xcalloc((size_t)w->count + 1, sizeof(int));
@@ -719,7 +481,7 @@ static void fold(struct pp *s)
     for (int k = 0; order[k] >= 0; k++) {
         int i = order[k];
         struct wnode *n = &w->n[i];
-        if (!n->alive || n->preserve || op_is(n->op, nofold))
+        if (!n->alive || n->preserve || pp_op_is(n->op, nofold))
             continue;
         const struct amp_opdef *d = amp_opdef_find(n->op);
         if (!d || d->stateful || !n->n_in)
@@ -793,7 +555,7 @@ static void fold(struct pp *s)
     for (int i = 0; i < w->count; i++) {
         struct wnode *n = &w->n[i];
         if (n->alive && !n->preserve && !strcmp(n->op, "Const") && !data[i] && !ctl[i]) {
-            kill(s, i, "removed by constant folding: its only readers were folded");
+            pp_kill(s, i, "removed by constant folding: its only readers were folded");
             s->removed[2]++;
         }
     }
@@ -809,7 +571,7 @@ void amp_prepass_run(struct wgraph *w, amp_plan *p)
     s.p = p;
     keep_fanin(&s);
     prune(&s);
-    cse(&s);
+    pp_cse(&s);
     materialize_fill(&s);
     fold(&s);
     materialize_values(&s);
