@@ -90,11 +90,15 @@ long tfev_attribute_report(const tf_evidence *ev, struct report *r, int *fused)
          * reorder is the compute of a layout op, else it feeds the node */
         bool reorder = !strcmp(re->prim, "reorder");
         bool alike = cast < 0 && re->node >= 0 && !strcmp(g->nodes[re->node].op, g->nodes[node].op);
-        const char *role = cast >= 0                                       ? "cast"
-                           : !reorder                                      ? "compute"
-                           : (same_target(re, node, cast) || alike) && re->role && *re->role ? re->role
-                           : reorder_is_compute(g->nodes[node].op)         ? "compute"
-                                                                           : "reorder_in";
+        const char *role;
+        if (cast >= 0)
+            role = "cast";
+        else if (!reorder)
+            role = "compute";
+        else if ((same_target(re, node, cast) || alike) && re->role && *re->role)
+            role = re->role;
+        else
+            role = reorder_is_compute(g->nodes[node].op) ? "compute" : "reorder_in";
         re->node = node;
         re->cast = cast;
         re->role = role;
