@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/json_check.h"
 #include "render/report_text.h"
 
 static bool file_exists(const char *p)
@@ -89,169 +90,6 @@ static void read_progress(void *ctx, long long bytes)
 
 /* ---- meta.json checks ---------------------------------------------------- */
 
-/* A strict JSON syntax check (rundir.c's reader is lenient on purpose, for
- * runs that died mid-way; a damaged file must be named, not half-read). */
-struct jchk {
-    const char *p, *end;
-    int depth;
-    const char *what; /* what was expected where it stopped */
-};
-
-static void jc_ws(struct jchk *j)
-{
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-        j->p++;
-}
-
-static bool jc_value(struct jchk *j);
-
-static bool jc_string(struct jchk *j)
-{
-    if (j->p >= j->end || *j->p != '"') {
-        j->what = "a string in double quotes";
-        return false;
-    }
-    for (j->p++; j->p < j->end; j->p++) {
-        unsigned char ch = (unsigned char)*j->p;
-        if (ch == '"') {
-            j->p++;
-            return true;
-        }
-        if (ch < 0x20) {
-            j->what = "the string to end (a raw control character or line break inside it)";
-            return false;
-        }
-        if (ch == '\\') {
-            j->p++;
-            if (j->p >= j->end || !strchr("\"\\/bfnrtu", *j->p)) {
-                j->what = "a valid escape after a backslash";
-                return false;
-            }
-        }
-    }
-    j->what = "the closing quote of a string (the file is cut short)";
-    return false;
-}
-
-static bool jc_number(struct jchk *j)
-{
-    const char *q = j->p;
-    if (q < j->end && *q == '-')
-        q++;
-    const char *digits = q;
-    while (q < j->end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' ||
-                          *q == '+' || *q == '-'))
-        q++;
-    if (q == digits || !(*digits >= '0' && *digits <= '9')) {
-        j->what = "a value (string, number, true, false, null, object or array)";
-        return false;
-    }
-    j->p = q;
-    return true;
-}
-
-static bool jc_seq(struct jchk *j, char close, bool object)
-{
-    j->p++;
-    if (++j->depth > 32) {
-        j->what = "less nesting";
-        return false;
-    }
-    jc_ws(j);
-    if (j->p < j->end && *j->p == close) {
-        j->p++;
-        j->depth--;
-        return true;
-    }
-    for (;;) {
-        jc_ws(j);
-        if (object) {
-            if (!jc_string(j)) {
-                j->what = "a field name in double quotes";
-                return false;
-            }
-            jc_ws(j);
-            if (j->p >= j->end || *j->p != ':') {
-                j->what = "':' after the field name";
-                return false;
-            }
-            j->p++;
-            jc_ws(j);
-        }
-        if (!jc_value(j))
-            return false;
-        jc_ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->end && *j->p == close) {
-            j->p++;
-            j->depth--;
-            return true;
-        }
-        j->what = object ? "',' or '}' (the file is cut short or a comma is missing)"
-                         : "',' or ']'";
-        return false;
-    }
-}
-
-static bool jc_value(struct jchk *j)
-{
-    if (j->p >= j->end) {
-        j->what = "a value (the file is cut short)";
-        return false;
-    }
-    switch (*j->p) {
-    case '{': return jc_seq(j, '}', true);
-    case '[': return jc_seq(j, ']', false);
-    case '"': return jc_string(j);
-    }
-    static const char *const lits[] = {"true", "false", "null"};
-    for (int i = 0; i < 3; i++) {
-        size_t n = strlen(lits[i]);
-        if ((size_t)(j->end - j->p) >= n && !memcmp(j->p, lits[i], n)) {
-            j->p += n;
-            return true;
-        }
-    }
-    return jc_number(j);
-}
-
-/* NULL when data is one JSON object, else what was expected and where. */
-static const char *json_object_check(const char *data, size_t len, int *line, int *col)
-{
-    struct jchk j = {data, data + len, 0, NULL};
-    jc_ws(&j);
-    bool ok;
-    if (j.p >= j.end || *j.p != '{') {
-        j.what = "a JSON object starting with '{'";
-        ok = false;
-    } else {
-        ok = jc_seq(&j, '}', true);
-        if (ok) {
-            jc_ws(&j);
-            if (j.p < j.end) {
-                j.what = "nothing after the closing '}'";
-                ok = false;
-            }
-        }
-    }
-    if (ok)
-        return NULL;
-    *line = 1;
-    *col = 1;
-    for (const char *q = data; q < j.p && q < j.end; q++) {
-        if (*q == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-    return j.what ? j.what : "valid JSON";
-}
-
 static int check_meta(const char *cmd, const char *dir, struct rundir_meta *m)
 {
     char path[PATH_MAX];
@@ -280,7 +118,7 @@ static int check_meta(const char *cmd, const char *dir, struct rundir_meta *m)
         return CLI_USAGE;
     }
     int line = 0, col = 0;
-    const char *what = json_object_check(data, len, &line, &col);
+    const char *what = cli_json_object_check(data, len, &line, &col);
     free(data);
     if (what) {
         cli_errorf(cmd, "%s:%d:%d: damaged JSON: expected %s; %s %s --out NEW_DIR`", path, line,
