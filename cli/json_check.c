@@ -84,10 +84,13 @@ static bool jc_seq(struct jchk *j, char close, bool object)
     for (;;) {
         jc_ws(j);
         if (object) {
-            if (!jc_string(j)) {
-                j->what = "a field name in double quotes";
+            if (j->p >= j->end || *j->p != '"') {
+                j->what = j->p >= j->end ? "a field name (the file is cut short)"
+                                         : "a field name in double quotes";
                 return false;
             }
+            if (!jc_string(j))
+                return false;
             jc_ws(j);
             if (j->p >= j->end || *j->p != ':') {
                 j->what = "':' after the field name";
