@@ -47,7 +47,7 @@ static void test_bad(void **state)
         {"{\"a\": tru}", "a value", 1, 7},
         {"[1, 2]", "starting with '{'", 1, 1},
         {"{\"a\": 1, \"mod", "closing quote of a string (the file is cut short)", 1, 14},
-        {"{\"a\": 1, ", "a field name (the file is cut short)", 1, 11},
+        {"{\"a\": 1, ", "a field name (the file is cut short)", 1, 10},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int l = 0, c = 0;
