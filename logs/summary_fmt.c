@@ -388,20 +388,21 @@ void lsum_format_text(const struct lsum *s, const struct lsum_fmt *o, struct abu
     table(b, o, "implementation", s->by_impl, s->n_impl, o->verbose ? 0 : top, s->exec.time_ms);
 
     section(b, o, "top problem shapes by time");
-    int ws = 7;
+    int ws = 4, wp = 7; /* kind and problem columns: as wide as the rows shown */
     for (int i = 0; i < s->n_shapes && i < top; i++) {
-        int l = (int)strlen(s->shapes[i].prim);
-        if (l > ws)
-            ws = l;
+        int l = (int)strlen(s->shapes[i].prim), lp = (int)strlen(s->shapes[i].problem);
+        ws = l > ws ? l : ws;
+        wp = lp > wp ? lp : wp;
     }
-    abuf_printf(b, "  %s%12s  %8s  %-5s  %-16s  %-*s  %s%s\n", col(o, C_DIM), "time ms", "count",
-                "dtype", "isa", ws, "kind", "problem / implementation", col(o, C_OFF));
+    wp = wp > 60 ? 60 : wp;
+    abuf_printf(b, "  %s%12s  %8s  %-5s  %-16s  %-*s  %-*s  %s%s\n", col(o, C_DIM), "time ms",
+                "count", "dtype", "isa", ws, "kind", wp, "problem", "implementation", col(o, C_OFF));
     for (int i = 0; i < s->n_shapes && i < top; i++) {
         const struct lsum_shape *sh = &s->shapes[i];
         ms(t1, sizeof t1, sh->time_ms);
-        abuf_printf(b, "  %12s  %8s  %-5s  %-16s  %-*s  %s  %s%s%s\n", t1,
+        abuf_printf(b, "  %12s  %8s  %-5s  %-16s  %-*s  %-*s  %s%s%s\n", t1,
                     num(c1, sizeof c1, sh->count), vb_dt_name(sh->src_dt), vb_isa_name(sh->isa), ws,
-                    sh->prim, sh->problem[0] ? sh->problem : "-", col(o, C_DIM), sh->impl,
+                    sh->prim, wp, sh->problem[0] ? sh->problem : "-", col(o, C_DIM), sh->impl,
                     col(o, C_OFF));
     }
     if (s->n_shapes > top)
