@@ -344,6 +344,13 @@ int cmd_export(int argc, char **argv)
         struct rr_opts ro = {0};
         ro.model = model;
         ro.tf_version = tfv;
+        if (mo.n_binds || mo.batch || noenv) {
+            cli_errorf("export", "%s is for a MODEL; a run directory keeps the shapes and list "
+                                 "edits it ran with", mo.n_binds ? "--input" : mo.batch ? "--batch"
+                                                                                        : "--no-env");
+            rc = CLI_USAGE;
+            goto done;
+        }
         if (mo.load.tag || mo.load.signature) {
             if (!model) {
                 cli_errorf("export", "--tag/--signature select inside --model PATH; a run keeps "

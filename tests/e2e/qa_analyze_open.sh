@@ -90,6 +90,8 @@ for cmd in "open --no-tui" "export --csv $tmp/x.csv" "env"; do
     }
 done
 [ -e "$tmp/x.csv" ] && bad "export wrote a CSV from a refused run"
+expect 2 "--batch is for a MODEL" "$AMPSCOPE" export "$tmp/an-f32" --csv - --batch 4
+expect 2 "--input is for a MODEL" "$AMPSCOPE" export "$tmp/an-f32" --csv - --input x:1x784
 # a known --tf-version overrides a run's unknown one
 expect 0 "bf16 share" "$AMPSCOPE" open "$tmp/tfv" --no-tui --tf-version 2.19
 # the interactive path checks too (scripted TUI, no terminal needed)
