@@ -88,7 +88,7 @@ $(BUILD)/%.o: %.c | $(PROTO_H)
 
 $(BUILD)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(filter-out -Werror -Wmissing-prototypes -Wcast-qual,$(CFLAGS)) -c $< -o $@
+	$(Q)$(CC) $(filter-out -Werror -Wmissing-prototypes -Wcast-qual,$(CFLAGS)) -Wno-missing-braces -c $< -o $@
 
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)

@@ -41,6 +41,19 @@ static void pct(struct abuf *b, double v)
         abuf_printf(b, "%5.1f%%", v * 100.0);
 }
 
+/* A time in ms that stays readable below a microsecond ("0.0003"). */
+static void put_ms(struct abuf *b, double v)
+{
+    if (isnan(v))
+        abuf_puts(b, "-");
+    else if (v == 0 || v >= 0.001)
+        abuf_printf(b, "%.3f", v);
+    else if (v >= 0.0001)
+        abuf_printf(b, "%.4f", v);
+    else
+        abuf_puts(b, "<0.0001");
+}
+
 static const char *share_color(double v)
 {
     if (isnan(v))
@@ -92,10 +105,14 @@ void rep_text_headline(const struct report *r, struct abuf *out, bool color)
         abuf_puts(out, " (this CPU has no AMX)");
     abuf_putc(out, '\n');
 
-    abuf_printf(out, "  casts         %d per iteration, %.3f ms (", r->cast_count, r->cast_ms);
+    abuf_printf(out, "  casts         %d per iteration, ", r->cast_count);
+    put_ms(out, r->cast_ms);
+    abuf_puts(out, " ms (");
     pct(out, r->cast_share);
     abuf_puts(out, " of primitive time)\n");
-    abuf_printf(out, "  reorders      %.3f ms per iteration (", r->reorder_ms);
+    abuf_puts(out, "  reorders      ");
+    put_ms(out, r->reorder_ms);
+    abuf_puts(out, " ms per iteration (");
     pct(out, r->reorder_share);
     abuf_puts(out, ")\n");
 
