@@ -129,7 +129,11 @@ static int copy_log(const char *src, FILE *out, char *version, size_t vsize, cha
         snprintf(emsg, sizeof emsg, "%s", strerror(errno));
     gzclose(in);
     if (n < 0 || errnum < 0) {
-        cli_errorf("analyze", "%s: cannot read the log: %s", src, emsg);
+        /* zlib's message repeats the path: "src: invalid code lengths set" */
+        size_t sl = strlen(src);
+        const char *why = !strncmp(emsg, src, sl) && !strncmp(emsg + sl, ": ", 2) ? emsg + sl + 2 : emsg;
+        cli_errorf("analyze", "%s: cannot read the log: %s%s", src, why,
+                   errnum == Z_DATA_ERROR ? " (corrupt gzip data: check the file, e.g. `gzip -t`)" : "");
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -220,10 +224,12 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 
 /* Removes what this invocation put into dir: the whole directory when it made
  * it, else only the files a run directory consists of. */
-static void undo_run_dir(const char *dir, bool made, const char *model_copy)
+static void undo_run_dir(const char *dir, bool made, const char *model_copy, bool made_runs)
 {
     if (made) {
         nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (made_runs)
+            rmdir("runs"); /* only when empty: made for this run alone */
     } else {
         const char *const names[] = {RUNDIR_META, RUNDIR_VERBOSE, RUNDIR_AMPLOG, RUNDIR_REPORT,
                                      RUNDIR_TFDIR, RR_SELECT, "model.path", model_copy};
@@ -465,7 +471,8 @@ int cmd_analyze(int argc, char **argv)
     /* the run directory: only now, with every input checked */
     struct err e = {0};
     char dir[PATH_MAX], copy[64] = "";
-    bool made = true;
+    bool made = true, made_runs = false;
+    struct stat rst;
     struct rundir_meta meta;
     rundir_meta_init(&meta);
     model_name_of(model, meta.model_name, sizeof meta.model_name);
@@ -478,10 +485,13 @@ int cmd_analyze(int argc, char **argv)
             return CLI_USAGE;
         }
         string_copy(dir, out_dir);
-    } else if (rundir_create(NULL, meta.model_name, dir, sizeof dir, &e) != ST_OK) {
-        cli_error(&e);
-        cli_model_opts_done(&mo);
-        return CLI_USAGE;
+    } else {
+        made_runs = stat("runs", &rst) != 0;
+        if (rundir_create(NULL, meta.model_name, dir, sizeof dir, &e) != ST_OK) {
+            cli_error(&e);
+            cli_model_opts_done(&mo);
+            return CLI_USAGE;
+        }
     }
     string_copy(meta.backend, "logs");
     string_copy(meta.amp, "on");
@@ -503,7 +513,7 @@ int cmd_analyze(int argc, char **argv)
     rc = fill_run_dir(dir, &meta, model, &mo, logs, n_logs, amp_log_path, tf_dump, amx, copy,
                       sizeof copy);
     if (rc != CLI_OK) {
-        undo_run_dir(dir, made, copy);
+        undo_run_dir(dir, made, copy, made_runs);
         cli_model_opts_done(&mo);
         return rc;
     }
@@ -522,7 +532,7 @@ int cmd_analyze(int argc, char **argv)
     if (rc != CLI_OK) {
         rr_done(&c);
         if (rc == CLI_USAGE)
-            undo_run_dir(dir, made, copy);
+            undo_run_dir(dir, made, copy, made_runs);
         cli_model_opts_done(&mo);
         return rc;
     }

@@ -52,10 +52,18 @@ for out in "" "--out out-dir"; do
     expect 2 "--fail-under wants a percentage" "$AMPSCOPE" analyze "$model" --log "$tmp/hdr.log" --fail-under 101 $out --no-tui
     nothing_left "--fail-under 101 $out"
 done
+# a log that fails while it is copied (corrupt gzip): what was made is removed again
+printf '\037\213\010\000garbage-garbage-garbage' >"$tmp/bad.log.gz"
+expect 2 "bad.log.gz: cannot read the log: .*corrupt gzip" "$AMPSCOPE" analyze "$model" --log "$tmp/bad.log.gz" --no-tui
+nothing_left "corrupt gzip log"
+expect 2 "removed the run directory out-dir" "$AMPSCOPE" analyze "$model" --log "$tmp/bad.log.gz" --out out-dir --no-tui
+nothing_left "corrupt gzip log, --out"
 # an existing empty --out stays empty
 mkdir -p "$tmp/empty-out"
 expect 2 "logdir: the log" "$AMPSCOPE" analyze "$model" --log "$tmp/logdir" --out "$tmp/empty-out" --no-tui
 [ -z "$(ls -A "$tmp/empty-out")" ] || bad "files written into an existing --out: $(ls "$tmp/empty-out")"
+expect 2 "removed the files written into" "$AMPSCOPE" analyze "$model" --log "$tmp/bad.log.gz" --out "$tmp/empty-out" --no-tui
+[ -z "$(ls -A "$tmp/empty-out")" ] || bad "files left in an existing --out: $(ls "$tmp/empty-out")"
 if [ "$(id -u)" != 0 ]; then
     : >"$tmp/secret.log"; chmod 000 "$tmp/secret.log"
     expect 2 "secret.log: the log \(--log\) cannot be read: Permission denied" "$AMPSCOPE" analyze "$model" --log "$tmp/secret.log" --no-tui
