@@ -448,7 +448,7 @@ int cmd_graph(int argc, char **argv)
     }
     free(order);
     if (graph_infer(g, mo.binds, mo.n_binds, mo.batch, &e) != ST_OK) {
-        cli_error(&e);
+        cli_errorf("graph", "%s: %s", argv[optind], e.msg); /* as cli_model_load says it */
         graph_free(g);
         rc = CLI_USAGE;
         goto out;
