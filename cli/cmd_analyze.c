@@ -439,7 +439,8 @@ int cmd_analyze(int argc, char **argv)
             }
             max_nodes = (int)v;
         } else if (a[0] == '-' && a[1]) {
-            cli_errorf("analyze", "unknown option '%s' (or it lacks its value; see --help)", a);
+            cli_errorf("analyze", "unknown option '%s' (or it lacks its value; see `ampscope analyze "
+                                 "--help`)", a);
             rc = CLI_USAGE;
         } else if (!model) {
             model = a;

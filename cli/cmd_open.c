@@ -100,7 +100,8 @@ int cmd_open(int argc, char **argv)
             if (!cli_parse_fail_under("open", argv[++i], &fail_under))
                 return CLI_USAGE;
         } else if (a[0] == '-' && a[1]) {
-            cli_errorf("open", "unknown option '%s' (or it lacks its value; see --help)", a);
+            cli_errorf("open", "unknown option '%s' (or it lacks its value; see `ampscope open "
+                                 "--help`)", a);
             return CLI_USAGE;
         } else if (!dir) {
             dir = a;
