@@ -259,7 +259,10 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
         }
     }
     int batch = c->have_meta && c->meta.batch > 0 ? c->meta.batch : 1;
-    if (graph_infer(c->g, binds, nb, batch, &e) != ST_OK) {
+    enum status ist = graph_infer(c->g, binds, nb, batch, &e);
+    for (int i = 0; i < nb; i++)
+        g_input_bind_done(&binds[i]);
+    if (ist != ST_OK) {
         cli_error(&e);
         return CLI_USAGE;
     }
