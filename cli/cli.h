@@ -119,6 +119,11 @@ bool cli_parse_fail_under(const char *cmd, const char *value, double *pct);
  * given): CLI_FAIL_UNDER with a message on stderr, else CLI_OK. */
 int cli_fail_under(const char *cmd, double bf16_share, double pct);
 
+/* --level L (TF_AUTO_MIXED_PRECISION_GRAPH_REWRITE_LEVEL) as amp and run take
+ * it: TREAT_INFER_AS_DENY, UNSAFE_FORCE_ALL or DEFAULT, any case; else prints
+ * why and returns false. */
+bool cli_check_level(const char *cmd, const char *level);
+
 /* Checks every op of a comma-separated list flag value (e.g. --deny-add's);
  * prints "ampscope <cmd>: <flag>: unknown op 'X'; did you mean 'Y'?" for each
  * unknown one and returns false if any was unknown. g (may be NULL) adds the

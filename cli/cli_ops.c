@@ -175,3 +175,16 @@ int cli_fail_under(const char *cmd, double bf16_share, double pct)
         cli_errorf(cmd, "bf16 share %.1f%% is below --fail-under %.1f%%", have, pct);
     return CLI_FAIL_UNDER;
 }
+
+bool cli_check_level(const char *cmd, const char *level)
+{
+    char up[64];
+    string_copy(up, level);
+    for (char *q = up; *q; q++)
+        *q = (char)((*q >= 'a' && *q <= 'z') ? *q - 32 : *q);
+    if (!*up || !strcmp(up, "TREAT_INFER_AS_DENY") || !strcmp(up, "UNSAFE_FORCE_ALL") || !strcmp(up, "DEFAULT"))
+        return true;
+    cli_errorf(cmd, "--level: '%s' is not a level TensorFlow knows for bf16; use TREAT_INFER_AS_DENY or "
+                    "UNSAFE_FORCE_ALL (TensorFlow ignores other values)", level);
+    return false;
+}

@@ -282,19 +282,9 @@ int cmd_amp(int argc, char **argv)
         rc = CLI_USAGE;
         goto out;
     }
-    if (level) {
-        char up[64];
-        string_copy(up, level);
-        for (char *q = up; *q; q++)
-            *q = (char)((*q >= 'a' && *q <= 'z') ? *q - 32 : *q);
-        if (strcmp(up, "TREAT_INFER_AS_DENY") && strcmp(up, "UNSAFE_FORCE_ALL") && strcmp(up, "DEFAULT") &&
-            *up) {
-            cli_errorf("amp", "--level: '%s' is not a level TensorFlow knows for bf16; use "
-                              "TREAT_INFER_AS_DENY or UNSAFE_FORCE_ALL (TensorFlow ignores other "
-                              "values)", level);
-            rc = CLI_USAGE;
-            goto out;
-        }
+    if (level && !cli_check_level("amp", level)) {
+        rc = CLI_USAGE;
+        goto out;
     }
     l = amp_lists_new(tfv, &e);
     if (!l) {

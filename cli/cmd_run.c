@@ -7,8 +7,10 @@
  */
 #include "cli/cli.h"
 #include "cli/run_int.h"
+#include "cli/run_report.h"
 
 #include <dirent.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -72,6 +74,8 @@ static void usage(FILE *f)
             "  --iters N            measured iterations (default 10)\n"
             "  --batch N            size of an unknown first dimension of every input (default 1)\n"
             "  --input NAME:SHAPE   shape of an input, e.g. --input x:8x224x224x3 (repeatable)\n"
+            "  --tag T              SavedModel meta graph tag (default: serve)\n"
+            "  --signature S        SavedModel signature (default: serving_default)\n"
             "  --seed N             seed of the random inputs (default 1)\n"
             "  --amp on|off         off runs everything in f32 (the baseline); default on\n"
             "  --compare            also run the f32 baseline (into DIR/compare) and report the\n"
@@ -154,189 +158,171 @@ static bool parse_double(const char *s, double lo, double hi, double *out)
     return true;
 }
 
-static int list_flag(const char *a, enum amp_list *l, bool *add)
-{
-    static const struct {
-        const char *name;
-        enum amp_list l;
-    } t[] = {{"allow", AMP_LIST_ALLOW}, {"infer", AMP_LIST_INFER}, {"clear", AMP_LIST_CLEAR},
-             {"deny", AMP_LIST_DENY}};
-    if (strncmp(a, "--", 2))
-        return 0;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        size_t n = strlen(t[i].name);
-        if (!strncmp(a + 2, t[i].name, n)) {
-            if (!strcmp(a + 2 + n, "-add")) {
-                *l = t[i].l;
-                *add = true;
-                return 1;
-            }
-            if (!strcmp(a + 2 + n, "-remove")) {
-                *l = t[i].l;
-                *add = false;
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
-/* Returns -1 to go on, else an exit code. */
+/* Returns -1 to go on, else an exit code. Everything after the first `--` is
+ * the command (getopt_long would permute it into the model's place). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
+    enum { O_OUT = 256, O_BACKEND, O_WARMUP, O_ITERS, O_SEED, O_AMP, O_COMPARE, O_TFV, O_LEVEL,
+           O_GRAPH, O_PYTHON, O_TIMEOUT, O_FAIL, O_JSON, O_NOTUI, O_MODEL /* + 4 */,
+           O_EDIT = O_MODEL + 4 /* + 8 */ };
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, O_OUT},
+        {"backend", required_argument, NULL, O_BACKEND},
+        {"warmup", required_argument, NULL, O_WARMUP},
+        {"iters", required_argument, NULL, O_ITERS},
+        {"seed", required_argument, NULL, O_SEED},
+        {"amp", required_argument, NULL, O_AMP},
+        {"compare", no_argument, NULL, O_COMPARE},
+        {"tf-version", required_argument, NULL, O_TFV},
+        {"level", required_argument, NULL, O_LEVEL},
+        {"graph", required_argument, NULL, O_GRAPH},
+        {"python", required_argument, NULL, O_PYTHON},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"fail-under", required_argument, NULL, O_FAIL},
+        {"json", no_argument, NULL, O_JSON},
+        {"no-tui", no_argument, NULL, O_NOTUI},
+        CLI_SHAPE_LONGOPTS(O_MODEL),
+        CLI_SELECT_LONGOPTS(O_MODEL + 2),
+        CLI_LIST_EDIT_LONGOPTS(O_EDIT),
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     memset(o, 0, sizeof *o);
+    cli_model_opts_init(&o->mo);
     o->warmup = 3;
     o->iters = 10;
-    o->batch = 1;
     o->seed = 1;
+    o->fail_under = -1;
     o->backend = "embedded";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED()                                                                          \
-    do {                                                                                \
-        if (!v) {                                                                       \
-            cli_errorf("run", "%s needs a value (see `ampscope run --help`)", a);       \
-            return CLI_USAGE;                                                           \
-        }                                                                               \
-        i++;                                                                            \
-    } while (0)
-        enum amp_list l;
-        bool add;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--")) {
+    int end = argc;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--")) {
             if (i + 1 >= argc) {
-                cli_errorf("run", "nothing after `--`: give the command to run, e.g. "
-                                  "`-- python infer.py`");
+                cli_errorf("run", "nothing after `--`: give the command to run, e.g. `-- python infer.py`");
                 return CLI_USAGE;
             }
             o->cmd_argv = argv + i + 1;
+            end = i;
             break;
-        } else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
-            NEED();
+        }
+    optind = 1;
+    opterr = 0;
+    int c, li = 0;
+    while ((c = getopt_long(end, argv, ":ho:", longopts, &li)) != -1) {
+        const char *v = optarg;
+        if (c >= O_MODEL && c < O_MODEL + 4) {
+            int rc = cli_model_opt("run", &o->mo, longopts[li].name, v);
+            if (rc != CLI_OK)
+                return rc;
+            continue;
+        }
+        if (c >= O_EDIT && c < O_EDIT + 8) {
+            if (o->n_edits >= 64) {
+                cli_errorf("run", "too many list edits (at most 64)");
+                return CLI_USAGE;
+            }
+            o->edits[o->n_edits].list = cli_edit_list[(c - O_EDIT) / 2];
+            o->edits[o->n_edits].add = ((c - O_EDIT) % 2) == 0;
+            o->edits[o->n_edits].ops = v;
+            o->n_edits++;
+            continue;
+        }
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        case 'o':
+        case O_OUT:
             o->out = v;
-        } else if (!strcmp(a, "--backend")) {
-            NEED();
+            break;
+        case O_BACKEND:
             o->backend = v;
             if (bk_kind_parse(v) == -1) {
                 cli_errorf("run", "unknown backend '%s': use embedded, tf or auto", v);
                 return CLI_USAGE;
             }
-        } else if (!strcmp(a, "--warmup")) {
-            NEED();
+            break;
+        case O_WARMUP:
             if (!parse_int(v, 0, 100000, &o->warmup)) {
                 cli_errorf("run", "--warmup wants a whole number from 0 to 100000, not '%s'", v);
                 return CLI_USAGE;
             }
-        } else if (!strcmp(a, "--iters")) {
-            NEED();
+            break;
+        case O_ITERS:
             if (!parse_int(v, 1, 1000000, &o->iters)) {
                 cli_errorf("run", "--iters wants a whole number from 1 to 1000000, not '%s'", v);
                 return CLI_USAGE;
             }
-        } else if (!strcmp(a, "--batch")) {
-            NEED();
-            if (!parse_int(v, 1, 1 << 20, &o->batch)) {
-                cli_errorf("run", "--batch wants a whole number from 1 to 1048576, not '%s'", v);
-                return CLI_USAGE;
-            }
-            o->batch_given = true;
-        } else if (!strcmp(a, "--seed")) {
-            NEED();
-            int s;
-            if (!parse_int(v, 0, INT_MAX, &s)) {
+            break;
+        case O_SEED: {
+            int sd;
+            if (!parse_int(v, 0, INT_MAX, &sd)) {
                 cli_errorf("run", "--seed wants a whole number >= 0, not '%s'", v);
                 return CLI_USAGE;
             }
-            o->seed = (unsigned)s;
-        } else if (!strcmp(a, "--input")) {
-            NEED();
-            struct err e = {0};
-            if (o->n_binds >= 32) {
-                cli_errorf("run", "at most 32 --input bindings");
-                return CLI_USAGE;
-            }
-            if (g_input_bind_parse(v, &o->binds[o->n_binds], &e) != ST_OK) {
-                cli_errorf("run", "--input %s: %s (form: NAME:SHAPE, e.g. x:1x28x28x1)", v, e.msg);
-                return CLI_USAGE;
-            }
-            o->n_binds++;
-        } else if (!strcmp(a, "--amp")) {
-            NEED();
+            o->seed = (unsigned)sd;
+            break;
+        }
+        case O_AMP:
             if (!strcmp(v, "off"))
                 o->amp_off = true;
             else if (strcmp(v, "on")) {
                 cli_errorf("run", "--amp wants on or off, not '%s'", v);
                 return CLI_USAGE;
             }
-        } else if (!strcmp(a, "--compare")) {
+            break;
+        case O_COMPARE:
             o->compare = true;
-        } else if (!strcmp(a, "--tf-version")) {
-            NEED();
+            break;
+        case O_TFV:
             o->tf_version = v;
-        } else if (!strcmp(a, "--level")) {
-            NEED();
-            char up[64];
-            string_copy(up, v);
-            for (char *q = up; *q; q++)
-                *q = (char)((*q >= 'a' && *q <= 'z') ? *q - 32 : *q);
-            if (strcmp(up, "TREAT_INFER_AS_DENY") && strcmp(up, "UNSAFE_FORCE_ALL") &&
-                strcmp(up, "DEFAULT")) {
-                cli_errorf("run", "--level: '%s' is not a level TensorFlow knows for bf16; use "
-                                  "TREAT_INFER_AS_DENY or UNSAFE_FORCE_ALL", v);
+            break;
+        case O_LEVEL:
+            if (!cli_check_level("run", v))
                 return CLI_USAGE;
-            }
             o->level = v;
-        } else if (!strcmp(a, "--graph")) {
-            NEED();
+            break;
+        case O_GRAPH:
             if (o->model && strcmp(o->model, v)) {
                 cli_errorf("run", "--graph %s and the model %s disagree: give the model once", v, o->model);
                 return CLI_USAGE;
             }
             o->model = v;
-        } else if (!strcmp(a, "--python")) {
-            NEED();
+            break;
+        case O_PYTHON:
             o->python = v;
-        } else if (!strcmp(a, "--timeout")) {
-            NEED();
+            break;
+        case O_TIMEOUT:
             if (!parse_double(v, 0.001, 1e7, &o->timeout_s)) {
                 cli_errorf("run", "--timeout wants seconds > 0, not '%s'", v);
                 return CLI_USAGE;
             }
-        } else if (!strcmp(a, "--fail-under")) {
-            NEED();
-            if (!parse_double(v, 0, 100, &o->fail_under)) {
-                cli_errorf("run", "--fail-under wants a percentage 0..100, not '%s'", v);
+            break;
+        case O_FAIL:
+            if (!cli_parse_fail_under("run", v, &o->fail_under))
                 return CLI_USAGE;
-            }
-            o->fail_under_set = true;
-        } else if (!strcmp(a, "--json")) {
+            break;
+        case O_JSON:
             o->json = true;
-        } else if (!strcmp(a, "--no-tui")) {
+            break;
+        case O_NOTUI:
             o->no_tui = true;
-        } else if (list_flag(a, &l, &add)) {
-            NEED();
-            if (o->n_edits >= 64) {
-                cli_errorf("run", "too many list edits (at most 64)");
-                return CLI_USAGE;
-            }
-            o->edits[o->n_edits].list = l;
-            o->edits[o->n_edits].add = add;
-            o->edits[o->n_edits].ops = v;
-            o->n_edits++;
-        } else if (a[0] == '-' && a[1]) {
-            cli_errorf("run", "unknown option '%s' (see `ampscope run --help`)", a);
+            break;
+        case ':':
+            cli_errorf("run", "%s needs a value (see `ampscope run --help`)", argv[optind - 1]);
             return CLI_USAGE;
-        } else if (!o->model) {
-            o->model = a;
-        } else {
-            cli_errorf("run", "more than one model given ('%s' and '%s'); a command to run goes "
-                              "after `--`", o->model, a);
+        default:
+            cli_errorf("run", "unknown option '%s' (see `ampscope run --help`)", argv[optind - 1]);
             return CLI_USAGE;
         }
-#undef NEED
+    }
+    for (int i = optind; i < end; i++) {
+        if (o->model && strcmp(o->model, argv[i])) {
+            cli_errorf("run", "more than one model given ('%s' and '%s'); a command to run goes "
+                              "after `--`", o->model, argv[i]);
+            return CLI_USAGE;
+        }
+        o->model = argv[i];
     }
     if (!o->model && !o->cmd_argv) {
         cli_errorf("run", "no model given (usage: ampscope run MODEL [options], or ampscope run "
@@ -602,13 +588,20 @@ int cmd_run(int argc, char **argv)
         }
     }
     command = join_command(argc, argv);
+    if (rr_write_select(dir, &o.mo.load, &e) != ST_OK) { /* open/export reuse the SavedModel selection */
+        cli_error(&e);
+        code = CLI_RUNTIME;
+        goto out;
+    }
 
     struct bk_opts bo = {
         .warmup = o.warmup,
         .iters = o.iters,
-        .batch = o.batch,
-        .binds = o.binds,
-        .n_binds = o.n_binds,
+        .batch = run_batch(&o),
+        .binds = o.mo.binds,
+        .n_binds = o.mo.n_binds,
+        .tag = o.mo.load.tag,
+        .signature = o.mo.load.signature,
         .seed = o.seed,
         .amp_off = o.amp_off,
         .env = (const char *const *)lenv,
@@ -702,7 +695,7 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "ampscope run: no oneDNN primitive ran (verbose.log has no exec lines)\n");
         code = CLI_FINDINGS;
     }
-    if (o.fail_under_set) {
+    if (o.fail_under >= 0) {
         double pct = rep->bf16_share * 100.0;
         if (!(pct >= o.fail_under)) {
             fprintf(stderr, "ampscope run: bf16 share %.1f%% is below --fail-under %.1f%%\n", pct,
@@ -722,7 +715,6 @@ out:
     amp_plan_free(plan);
     amp_lists_free(lists);
     graph_free(g);
-    for (int i = 0; i < o.n_binds; i++)
-        g_input_bind_done(&o.binds[i]);
+    cli_model_opts_done(&o.mo);
     return code;
 }

@@ -16,26 +16,24 @@
 
 int run_load_graph(const struct run_opts *o, const char *path, enum bk_kind kind, graph **out)
 {
-    struct err e = {0};
     *out = NULL;
-    graph *g = graph_load(path, NULL, &e);
-    if (!g) {
-        cli_error(&e);
+    graph *g = cli_model_load("run", path, &o->mo, false, 1);
+    if (!g)
         return CLI_USAGE;
-    }
-    if (!o->batch_given && kind != BK_CMD && !o->json) {
+    if (!o->mo.batch && kind != BK_CMD && !o->json) {
         for (int i = 0; i < g->n_inputs; i++) {
             const struct g_endpoint *in = &g->inputs[i];
             bool bound = false;
-            for (int j = 0; j < o->n_binds; j++)
-                bound |= !strcmp(o->binds[j].name, in->name);
+            for (int j = 0; j < o->mo.n_binds; j++)
+                bound |= !strcmp(o->mo.binds[j].name, in->name);
             if (!bound && in->shape.rank > 0 && in->shape.dim[0] < 0)
                 fprintf(stderr, "ampscope run: note: input '%s' has an unknown batch dimension; "
                                 "using 1 (set it with --batch N)\n",
                         in->name);
         }
     }
-    if (graph_infer(g, o->binds, o->n_binds, o->batch, &e) != ST_OK) {
+    struct err e = {0};
+    if (graph_infer(g, o->mo.binds, o->mo.n_binds, run_batch(o), &e) != ST_OK) {
         cli_error(&e);
         graph_free(g);
         return CLI_USAGE;
@@ -119,13 +117,11 @@ int run_graph_from_dump(const struct run_opts *o, const char *dir, const amp_lis
         cli_errorf("run", "TensorFlow's pre-AMP dump %s cannot be read: %s", model_path, e.msg);
         return CLI_RUNTIME;
     }
-    struct run_opts o2 = *o;
-    o2.batch_given = true; /* no note: the command fed its own inputs */
-    if (graph_infer(g, o2.binds, o2.n_binds, o2.batch, &e) != ST_OK) {
+    if (graph_infer(g, o->mo.binds, o->mo.n_binds, run_batch(o), &e) != ST_OK) {
         /* shapes only sharpen the mapper; a dump of a function may leave some unknown */
         e.msg[0] = 0;
     }
-    int rc = run_paint(&o2, g, l, BK_CMD, pp);
+    int rc = run_paint(o, g, l, BK_CMD, pp);
     if (rc != CLI_OK) {
         graph_free(g);
         return rc;

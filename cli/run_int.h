@@ -10,24 +10,22 @@
 
 #include "analyze/amp.h"
 #include "analyze/graph.h"
+#include "cli/cli.h"
 #include "runner/backend.h"
 
 struct run_opts {
     const char *model;        /* NULL only for `-- COMMAND` without --graph */
     const char *out;
     const char *backend;
-    int warmup, iters, batch;
-    bool batch_given;
+    int warmup, iters;
+    struct cli_model_opts mo; /* --input, --batch, --tag, --signature */
     unsigned seed;
     bool amp_off, compare, json, no_tui;
     const char *tf_version;
     const char *level;
     const char *python;
     double timeout_s;
-    double fail_under;
-    bool fail_under_set;
-    struct g_input_bind binds[32];
-    int n_binds;
+    double fail_under;        /* < 0: --fail-under not given */
     struct {
         enum amp_list list;
         bool add;
@@ -36,6 +34,9 @@ struct run_opts {
     int n_edits;
     char **cmd_argv;
 };
+
+/* The batch for unknown first dimensions: --batch, else 1. */
+static inline int run_batch(const struct run_opts *o) { return o->mo.batch > 0 ? o->mo.batch : 1; }
 
 /* Each returns CLI_OK or an exit code after printing its message. */
 

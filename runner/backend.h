@@ -41,6 +41,7 @@ struct bk_opts {
     const char *const *argv;    /* cmd: the command */
     double timeout_s;           /* 0 = none */
     const char *model_path;     /* the user's model file */
+    const char *tag, *signature;/* SavedModel meta graph tag and signature, NULL = defaults */
     const char *tf_version;     /* painter list version */
     bool tee_output;            /* cmd: show the command's own output on ampscope's stderr as it
                                    runs (never while a UI owns the terminal); oneDNN's lines

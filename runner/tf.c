@@ -334,6 +334,14 @@ static enum status tf_start(struct backend *b, const char *run_dir, struct err *
     argv[a++] = num[2];
     argv[a++] = "--seed";
     argv[a++] = num[3];
+    if (t->o.tag) {
+        argv[a++] = "--tag";
+        argv[a++] = t->o.tag;
+    }
+    if (t->o.signature) {
+        argv[a++] = "--signature";
+        argv[a++] = t->o.signature;
+    }
     for (int i = 0; i < t->o.n_binds; i++) {
         const struct g_input_bind *bd = &t->o.binds[i];
         struct abuf sb;

@@ -77,4 +77,20 @@ rc=$(run "$AMPSCOPE_ROOT/samples/mlp.pb" --out "$tmp/cmd2" --no-tui -- sh -c 'ex
 [ "$rc" = 4 ] && grep -q "exited with code 3" "$tmp/err" || bad "failing command: exit $rc: $(cat "$tmp/err")"
 rc=$(run "$AMPSCOPE_ROOT/samples/mlp.pb" --out "$tmp/cmd3" --no-tui -- ampscope-no-such-program)
 [ "$rc" = 4 ] && grep -q "not found" "$tmp/err" || bad "missing command: exit $rc: $(cat "$tmp/err")"
+
+# SavedModel selection: --signature is checked before anything runs, and
+# recorded so open/export load the same signature
+C=${SHARED_CORPUS:-}
+SM=$C/graphs/serving_half_plus_two_tf1_saved_model.pb
+if [ -n "$C" ] && [ -f "$SM" ]; then
+    rc=$(run "$SM" --signature nope --out "$tmp/sig0")
+    [ "$rc" = 2 ] && grep -q "regress_x2_to_y3" "$tmp/err" && [ ! -e "$tmp/sig0/verbose.log" ] ||
+        bad "--signature nope: exit $rc: $(cat "$tmp/err")"
+    # (its ParseExample op needs real TensorFlow: a command stands in for the run)
+    rc=$(run --graph "$SM" --signature regress_x2_to_y3 --out "$tmp/sig1" --no-tui -- true)
+    [ "$rc" = 1 ] && grep -q "signature=regress_x2_to_y3" "$tmp/sig1/model.select" ||
+        bad "--signature regress_x2_to_y3: exit $rc: $(cat "$tmp/err")"
+else
+    echo "SKIP: ../shared/corpus absent: --signature not checked"
+fi
 exit $fail
