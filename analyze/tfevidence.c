@@ -290,6 +290,13 @@ static void find_dumps(tf_evidence *ev, const char *tfdir)
             }
 }
 
+bool tfev_is_dump(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return !strncmp(base, "graphdef_preop", 14) || !strncmp(base, "graphdef_AutoMixedPrecision", 27);
+}
+
 bool tfev_main_preop(const char *dir, char *out, size_t size)
 {
     char tfdir[2048];

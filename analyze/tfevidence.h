@@ -132,6 +132,10 @@ void tfev_free(tf_evidence *ev);
  * dumps): its path relative to dir ("tf/graphdef_preop_..."). False when
  * there is none (AMP did not run, or LOG_PATH was not honoured). */
 bool tfev_main_preop(const char *dir, char *out, size_t size);
+/* Whether path names one of TensorFlow's AMP dumps (graphdef_preop_*,
+ * graphdef_AutoMixedPrecision_*): a graph grappler's earlier passes already
+ * rewrote, so the painter must not model them again. */
+bool tfev_is_dump(const char *path);
 
 /* Runs the painter (analyze/amp.h) for TF version tf_version (NULL: the
  * evidence's) with the list edits `list_env` ("NAME=VALUE\n"... as in

@@ -551,7 +551,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     if ((code = run_build_lists(&o, g, &lists)) != CLI_OK)
         goto out;
-    if (g && (code = run_paint(&o, g, lists, kind, &plan)) != CLI_OK)
+    if (g && (code = run_paint(&o, g, lists, kind, true, &plan)) != CLI_OK)
         goto out;
     lenv = list_env(lists);
 

@@ -78,13 +78,15 @@ int run_build_lists(const struct run_opts *o, const graph *g, amp_lists **out)
 }
 
 int run_paint(const struct run_opts *o, const graph *g, const amp_lists *l, enum bk_kind kind,
-              amp_plan **out)
+              bool prepasses, amp_plan **out)
 {
     (void)o;
     struct err e = {0};
-    /* The painting of the graph as loaded (the embedded backend executes this
-     * graph); `ampscope amp` additionally models grappler's earlier passes. */
-    struct amp_opts aopts = {.all_on_cpu = true};
+    /* With grappler's earlier passes modelled (pruning, constant folding,
+     * CSE: what TensorFlow's pass sees), so the plan's Converted line is the
+     * one TensorFlow prints; the embedded backend executes the graph as
+     * loaded with that plan (casts of constants fold into the constant). */
+    struct amp_opts aopts = {.all_on_cpu = true, .model_grappler_prepasses = prepasses};
     *out = amp_paint(g, l, &aopts, &e);
     if (!*out) {
         cli_errorf("run", "painting the graph failed: %s", e.msg);
@@ -121,7 +123,7 @@ int run_graph_from_dump(const struct run_opts *o, const char *dir, const amp_lis
         /* shapes only sharpen the mapper; a dump of a function may leave some unknown */
         e.msg[0] = 0;
     }
-    int rc = run_paint(o, g, l, BK_CMD, pp);
+    int rc = run_paint(o, g, l, BK_CMD, false /* the dump is after those passes */, pp);
     if (rc != CLI_OK) {
         graph_free(g);
         return rc;

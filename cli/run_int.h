@@ -46,9 +46,10 @@ int run_load_graph(const struct run_opts *o, const char *path, enum bk_kind kind
 /* The AMP lists of --tf-version with the environment's and the flags' edits;
  * op names are checked against g (NULL: against TF's op registry only). */
 int run_build_lists(const struct run_opts *o, const graph *g, amp_lists **out);
-/* Paints g as loaded (the graph the embedded backend executes). */
+/* Paints g; prepasses models grappler's passes before AMP (true for a user's
+ * model, false for TensorFlow's own pre-AMP dump). */
 int run_paint(const struct run_opts *o, const graph *g, const amp_lists *l, enum bk_kind kind,
-              amp_plan **out);
+              bool prepasses, amp_plan **out);
 /* After `-- COMMAND` without a model: the graph is TensorFlow's own pre-AMP
  * dump in dir/tf/. Loads and paints it, records it in meta.json (model) and
  * plan.json, and puts its path in model_path. CLI_FINDINGS when the command

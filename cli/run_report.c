@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "analyze/tfevidence.h"
 #include "cli/json_check.h"
 #include "render/report_text.h"
 
@@ -280,6 +281,9 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
     }
     struct amp_opts ao = {0};
     ao.all_on_cpu = true;
+    /* as `run` painted it: grappler's passes modelled, except on TensorFlow's
+     * own pre-AMP dump (a `run -- COMMAND` without a model) */
+    ao.model_grappler_prepasses = !tfev_is_dump(c->model_path);
     c->plan = amp_paint(c->g, c->lists, &ao, &e);
     if (!c->plan) {
         cli_error(&e);

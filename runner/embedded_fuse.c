@@ -81,11 +81,19 @@ bool ek_node_bf16(const struct ek_plan *p, int i)
     return !p->amp_off && p->plan && !p->plan->failed && p->plan->nodes && p->plan->nodes[i].bf16;
 }
 
-/* A cast on any data input of node. */
+/* A cast on a data input of node that would run as its own reorder. A cast
+ * of a constant does not: TensorFlow's constant folding turns it into a bf16
+ * constant (the grappler prepass model puts it on the consumer's input, e.g.
+ * BiasAdd's bias), and the fused primitive reads the constant itself. */
+static bool live_cast(const struct ek_plan *p, int node, int j)
+{
+    return ek_cast_for(p, node, j) >= 0 && ek_const_source(p->g, ek_in_node(p->g, node, j)) < 0;
+}
+
 static bool has_cast_inputs(const struct ek_plan *p, int node)
 {
     for (int j = 0; j < p->g->nodes[node].n_data_inputs; j++)
-        if (ek_cast_for(p, node, j) >= 0)
+        if (live_cast(p, node, j))
             return true;
     return false;
 }
@@ -161,8 +169,8 @@ void ek_plan_fusions(struct ek_plan *p)
                 if (g->nodes[b].outs[q].port >= 0 && c != grp[0] && c != grp[3])
                     inside = false;
             }
-            if (inside && ek_node_bf16(p, a) == ek_node_bf16(p, i) && ek_cast_for(p, grp[0], 0) < 0 &&
-                ek_cast_for(p, grp[3], 0) < 0 && ek_cast_for(p, grp[3], 1) < 0) {
+            if (inside && ek_node_bf16(p, a) == ek_node_bf16(p, i) && !live_cast(p, grp[0], 0) &&
+                !live_cast(p, grp[3], 0) && !live_cast(p, grp[3], 1)) {
                 n->act = a;
                 n->act_alg = dnnl_eltwise_gelu_erf;
                 n->out = p->n[a].out;

@@ -6,8 +6,10 @@
 # runs in the precision the plan gave its node (bf16 src for bf16 nodes, f32
 # for f32 nodes, read from oneDNN's own lines); every cast row is an
 # f32<->bf16 reorder and the casts per iteration match the report; --amp off
-# has no bf16 at all; markers bracket warmup and measured iterations; and the
-# generic mapper (`ampscope open --check-truth`) agrees with truth.tsv exactly.
+# has no bf16 at all; markers bracket warmup and measured iterations; the
+# generic mapper (`ampscope open --check-truth`) agrees with truth.tsv exactly;
+# the plan's Converted line is `ampscope amp`'s (TensorFlow's); and the bf16
+# run fuses exactly what the f32 run fuses.
 set -u
 : "${AMPSCOPE:?}" "${AMPSCOPE_ROOT:?}"
 command -v jq >/dev/null || { echo "SKIP: jq is not installed (needed to read --json)"; exit 77; }
@@ -83,5 +85,14 @@ for model in "$AMPSCOPE_ROOT"/samples/*.pb; do
             bad "$s --amp on: bf16 share is 0"
         fi
     done
+    # The plan is painted with grappler's earlier passes modelled, so its line
+    # is TensorFlow's (`ampscope amp` prints the same), and the executor still
+    # fuses what it fuses in f32: the casts of constants (weights, biases) fold
+    # into the constants, as TensorFlow's constant folding does.
+    want=$("$AMPSCOPE" amp "$model" --batch 4 --json 2>/dev/null | jq -r .summary)
+    got=$(jq -r .plan.summary "$tmp/$s-on.json")
+    [ -n "$want" ] && [ "$want" = "$got" ] || bad "$s: run's plan says '$got', amp says '$want'"
+    diff <(grep -v '^#' "$tmp/$s-off/fused.tsv") <(grep -v '^#' "$tmp/$s-on/fused.tsv") >"$tmp/$s.fdiff" ||
+        bad "$s: the bf16 plan fuses differently from f32: $(head -4 "$tmp/$s.fdiff")"
 done
 exit $fail
