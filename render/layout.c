@@ -261,87 +261,6 @@ static enum status focus_cut(lay_layout *L, const struct lay_opts *o, bool *keep
     return ST_OK;
 }
 
-/* ---- collapsing ------------------------------------------------------------- */
-
-/* Length of the first `depth` components of name when the name has more than
- * `depth` components (the node lies inside that scope), else 0. */
-static size_t scope_prefix(const char *name, int depth)
-{
-    int comps = 0;
-    for (const char *p = name; *p; p++)
-        if (*p == '/' && ++comps == depth)
-            return (size_t)(p - name);
-    return 0;
-}
-
-/* Counts members per scope prefix of `depth` into m (keys interned in pool). */
-static void count_scopes(const graph *g, const bool *keep, int depth, int focus,
-                         struct strmap *m, struct strpool *pool, int *loose)
-{
-    *loose = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        if (!keep[i])
-            continue;
-        size_t pl = i == focus ? 0 : scope_prefix(g->nodes[i].name, depth);
-        if (!pl) {
-            (*loose)++;
-            continue;
-        }
-        int c = strmap_getn(m, g->nodes[i].name, pl, 0);
-        strmap_put(m, strpool_intern(pool, g->nodes[i].name, pl), c + 1);
-    }
-}
-
-/* Drawn node count if scopes of `depth` with >= min members collapse. */
-static int visible_at(const graph *g, const bool *keep, int depth, int min, int focus)
-{
-    struct strmap m;
-    struct strpool *pool = strpool_new();
-    int loose;
-    strmap_init(&m);
-    count_scopes(g, keep, depth, focus, &m, pool, &loose);
-    int vis = loose;
-    for (size_t k = 0; k < m.cap; k++)
-        if (m.keys[k])
-            vis += m.vals[k] >= min ? 1 : m.vals[k];
-    strmap_done(&m);
-    strpool_free(pool);
-    return vis;
-}
-
-/* The depth used: explicit, none, or in auto mode the deepest depth whose
- * drawing stays under max_visible (the shallowest when none does). */
-static int choose_depth(const graph *g, const bool *keep, const struct lay_opts *o, int min,
-                        int focus, int n_kept)
-{
-    if (o->collapse == 0)
-        return 0;
-    if (o->collapse > 0)
-        return o->collapse;
-    int maxv = o->max_visible > 0 ? o->max_visible : 300;
-    if (n_kept <= maxv)
-        return 0;
-    int maxdepth = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        int d = 0;
-        for (const char *p = g->nodes[i].name; *p; p++)
-            d += *p == '/';
-        if (d > maxdepth)
-            maxdepth = d;
-    }
-    int best = 0, best_vis = n_kept;
-    for (int d = maxdepth; d >= 1; d--) {
-        int vis = visible_at(g, keep, d, min, focus);
-        if (vis <= maxv)
-            return d;
-        if (vis < best_vis) {
-            best_vis = vis;
-            best = d;
-        }
-    }
-    return best;
-}
-
 /* ---- edges ------------------------------------------------------------------ */
 
 struct edge_map {            /* (from, to, control) -> edge index */
@@ -449,36 +368,6 @@ static void edge_facts(lay_layout *L, int src, int port, const char **dtype, con
     }
 }
 
-/* ---- shared sources --------------------------------------------------------------- */
-
-/* A node without data inputs (Const, Placeholder) read from more than a few
- * scopes: kept out of its group so it can be drawn beside each consumer. */
-static bool shared_source(const graph *g, const bool *keep, int i, int depth)
-{
-    const struct g_node *n = &g->nodes[i];
-    if (n->n_data_inputs > 0 || n->n_outs <= 8)
-        return false;
-    const char *seen[9];
-    int ns = 0;
-    size_t seen_len[9];
-    for (int k = 0; k < n->n_outs && ns <= 8; k++) {
-        int c = n->outs[k].node;
-        if (c < 0 || !keep[c] || n->outs[k].port < 0)
-            continue;
-        const char *cn = g->nodes[c].name;
-        size_t pl = scope_prefix(cn, depth);
-        if (!pl)
-            pl = strlen(cn);
-        bool dup = false;
-        for (int j = 0; j < ns && !dup; j++)
-            dup = seen_len[j] == pl && !strncmp(seen[j], cn, pl);
-        if (!dup) {
-            seen[ns] = cn;
-            seen_len[ns++] = pl;
-        }
-    }
-    return ns > 8;
-}
 
 #define LAY_FANOUT_MAX 8
 
@@ -708,29 +597,21 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
     int n_kept = 0;
     for (int i = 0; i < n; i++)
         n_kept += keep[i];
-    int min = opts->collapse_min > 0 ? opts->collapse_min : opts->collapse > 0 ? 2 : 8;
-    L->collapse_depth = choose_depth(g, keep, opts, min, focus, n_kept);
+    /* which scope (prefix of its name) each node is drawn in: layout_scope.c */
+    size_t *pl = xcalloc((size_t)(n ? n : 1), sizeof *pl);
+    L->collapse_depth = lay_scope_assign(g, keep, opts, focus, n_kept, pl);
 
-    /* scopes that collapse, and the boxes */
-    struct strmap scope_size, scope_group;
-    struct strpool *spool = strpool_new();
-    strmap_init(&scope_size);
+    /* the boxes */
+    struct strmap scope_group;
     strmap_init(&scope_group);
-    if (L->collapse_depth > 0) {
-        int loose;
-        count_scopes(g, keep, L->collapse_depth, focus, &scope_size, spool, &loose);
-    }
     for (int i = 0; i < n; i++) {
         L->node_of[i] = -1;
         if (!keep[i])
             continue;
-        size_t pl = L->collapse_depth > 0 && i != focus
-                        ? scope_prefix(g->nodes[i].name, L->collapse_depth) : 0;
-        if (pl && strmap_getn(&scope_size, g->nodes[i].name, pl, 0) >= min &&
-            !shared_source(g, keep, i, L->collapse_depth)) {
-            int gi = strmap_getn(&scope_group, g->nodes[i].name, pl, -1);
+        if (pl[i]) {
+            int gi = strmap_getn(&scope_group, g->nodes[i].name, pl[i], -1);
             if (gi < 0) {
-                const char *scope = strpool_intern(L->pool, g->nodes[i].name, pl);
+                const char *scope = strpool_intern(L->pool, g->nodes[i].name, pl[i]);
                 xgrow(&L->groups, &cap_groups, (size_t)L->n_groups + 1, sizeof *L->groups);
                 gi = L->n_groups++;
                 memset(&L->groups[gi], 0, sizeof L->groups[gi]);
@@ -790,9 +671,8 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
         free(cnt);
     }
     free(gbox);
-    strmap_done(&scope_size);
+    free(pl);
     strmap_done(&scope_group);
-    strpool_free(spool);
 
     /* planned casts: a small box on every edge they sit on */
     struct edge_map em = {0};

@@ -101,6 +101,15 @@ struct lay_opts {
     bool no_casts;        /* do not draw planned casts */
     int edge_labels;      /* -1 auto (on up to 400 drawn edges), 0 off, 1 on */
     bool show_control;    /* draw control edges (default off) */
+    /* Scopes opened or closed by hand (the TUI's +/-), as name prefixes
+     * ("model/block_3"); borrowed. A closed scope is drawn as one box
+     * whatever its size; an opened one shows its sub-scopes one level down
+     * (each still collapsed when big enough) and its own nodes. The innermost
+     * (longest) entry that contains a node decides. */
+    const char *const *expanded;
+    int n_expanded;
+    const char *const *collapsed;
+    int n_collapsed;
     const char *title;    /* overrides the generated title */
     const char *model_name; /* shown in the title; NULL = g->path's basename */
 };

@@ -24,6 +24,13 @@ extern const struct lay_style LAY_STYLE_CAST_PLANNED, LAY_STYLE_CAST_EXECUTED;
 /* Appends s HTML-escaped (for Graphviz HTML-like labels and SVG). */
 void lay_html_esc(struct abuf *b, const char *s);
 
+/* layout_scope.c: the collapse depth in force, and for every kept node the
+ * length of the scope prefix of its name it is drawn in (pl[i] = 0: its own
+ * box); honours o->collapse/collapse_min/max_visible and the opened and
+ * closed scope lists. pl has g->n_nodes entries. */
+int lay_scope_assign(const graph *g, const bool *keep, const struct lay_opts *o, int focus, int n_kept,
+                     size_t *pl);
+
 /* layout_gv.c: build the libcgraph graph from L's nodes/edges (called at
  * the end of lay_new), lay it out, and release it. */
 enum status lay_gv_build(lay_layout *L, struct err *e);
