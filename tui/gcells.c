@@ -139,6 +139,10 @@ void gc_build(struct tui_gcells *gc, const struct tui_model *m)
     struct lay_opts o;
     lay_opts_init(&o);
     o.collapse = want;
+    o.expanded = (const char *const *)gc->opened;
+    o.n_expanded = gc->n_opened;
+    o.collapsed = (const char *const *)gc->closed;
+    o.n_collapsed = gc->n_closed;
     o.max_visible = 120;
     o.edge_labels = 0;
     o.model_name = m->model_name;
@@ -250,9 +254,89 @@ void gc_build(struct tui_gcells *gc, const struct tui_model *m)
     int groups = 0;
     for (int i = 0; i < gc->n_units; i++)
         groups += gc->units[i].kind == GC_GROUP;
-    if (gc->depth > 0)
-        snprintf(gc->note, sizeof gc->note, "%d scopes collapsed at depth %d (+/- to change)",
-                 groups, gc->depth);
+    if (groups > 0)
+        snprintf(gc->note, sizeof gc->note, "%d scope%s collapsed (+ open, - close, = auto)", groups,
+                 groups == 1 ? "" : "s");
+}
+
+/* ---- scopes opened and closed by hand ---------------------------------------- */
+
+static void list_free(char ***l, int *n)
+{
+    for (int i = 0; i < *n; i++)
+        free((*l)[i]);
+    free(*l);
+    *l = NULL;
+    *n = 0;
+}
+
+/* Drops the entries equal to scope, or inside it too when `inside`. */
+static void list_drop(char **l, int *n, const char *scope, bool inside)
+{
+    size_t sl = strlen(scope);
+    int k = 0;
+    for (int i = 0; i < *n; i++) {
+        bool hit = !strcmp(l[i], scope) || (inside && !strncmp(l[i], scope, sl) && l[i][sl] == '/');
+        if (hit)
+            free(l[i]);
+        else
+            l[k++] = l[i];
+    }
+    *n = k;
+}
+
+static void list_add(char ***l, int *n, const char *scope)
+{
+    *l = xrealloc(*l, sizeof **l * (size_t)(*n + 1));
+    (*l)[(*n)++] = xstrdup(scope);
+}
+
+void gc_scopes_clear(struct tui_gcells *gc)
+{
+    list_free(&gc->opened, &gc->n_opened);
+    list_free(&gc->closed, &gc->n_closed);
+}
+
+void gc_scope_open(struct tui_gcells *gc, const char *scope)
+{
+    list_drop(gc->closed, &gc->n_closed, scope, false);
+    list_drop(gc->opened, &gc->n_opened, scope, false);
+    list_add(&gc->opened, &gc->n_opened, scope);
+}
+
+void gc_scope_close(struct tui_gcells *gc, const char *scope)
+{
+    list_drop(gc->opened, &gc->n_opened, scope, true);
+    list_drop(gc->closed, &gc->n_closed, scope, true);
+    list_add(&gc->closed, &gc->n_closed, scope);
+}
+
+bool gc_scope_around(const graph *g, int n, char *buf, size_t size)
+{
+    if (n < 0 || n >= g->n_nodes)
+        return false;
+    const char *name = g->nodes[n].name;
+    for (const char *slash = strrchr(name, '/'); slash; ) {
+        size_t len = (size_t)(slash - name);
+        int members = 0;
+        for (int i = 0; i < g->n_nodes && members < 2; i++)
+            members += !strncmp(g->nodes[i].name, name, len) && g->nodes[i].name[len] == '/';
+        if (members >= 2) {
+            snprintf(buf, size, "%.*s", (int)len, name);
+            return true;
+        }
+        /* a one-node scope: try its parent */
+        const char *p = slash;
+        slash = NULL;
+        while (p > name) {
+            p--;
+            if (*p == '/') {
+                slash = p;
+                break;
+            }
+        }
+    }
+    return false;
 }
 
 int gc_visible_at(const graph *g, int depth)

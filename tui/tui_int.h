@@ -222,6 +222,9 @@ void tm_sort(const struct tui_model *m, int *idx, int n, enum tui_col col, bool 
 /* Filter terms: space separated, each "word" (name or op contains, case-
  * insensitive), "key:value" with key op|name|plan|exec|isa|list, "!" negates.
  * e.g. "exec:f32", "op:MatMul", "!op:Const". Returns the rows kept in idx. */
+/* Paints g with lists l as run/open do (grappler's passes modelled unless g
+ * is TensorFlow's own dump). */
+amp_plan *tm_paint(const graph *g, const amp_lists *l, struct err *e);
 int tm_filter(const struct tui_model *m, const char *filter, int *idx);
 bool tm_row_match(const struct tui_model *m, const struct tui_row *r, const char *filter);
 /* Case-insensitive substring. */
@@ -260,6 +263,10 @@ struct tui_gcells {
     int w, h;            /* grid size */
     int depth;           /* collapse depth in force (0 = none) */
     int want_depth;      /* requested: LAY_COLLAPSE_AUTO (-1) or N */
+    /* Scopes opened (+) and closed (-) by hand, kept across layouts (gc_done
+     * leaves them; gc_scopes_clear frees them). */
+    char **opened, **closed;
+    int n_opened, n_closed;
     double layout_ms;
     char note[256];      /* "collapsed at depth 2: 40 scopes", or the layout error */
 };
@@ -269,6 +276,17 @@ struct tui_gcells {
  * note says why. */
 void gc_build(struct tui_gcells *gc, const struct tui_model *m);
 void gc_done(struct tui_gcells *gc);
+/* Forgets the scopes opened and closed by hand (back to automatic collapsing). */
+void gc_scopes_clear(struct tui_gcells *gc);
+/* Opens scope (its sub-scopes are drawn, one level down) or closes it (one
+ * box): updates the lists, dropping entries the new one overrides (closing
+ * "a" forgets what was opened inside "a"). Call gc_build afterwards. */
+void gc_scope_open(struct tui_gcells *gc, const char *scope);
+void gc_scope_close(struct tui_gcells *gc, const char *scope);
+/* The scope `-` closes for graph node n: the innermost scope of its name
+ * holding at least two nodes of g, written into buf; false when n sits at
+ * the top level (or only in one-node scopes). */
+bool gc_scope_around(const graph *g, int n, char *buf, size_t size);
 /* Recolours units from the model's rows (after a repaint, without layout). */
 void gc_recolor(struct tui_gcells *gc, const struct tui_model *m);
 /* The unit showing graph node n (its group when collapsed), -1. */
@@ -322,8 +340,9 @@ void gc_draw(const struct tui_gcells *gc, struct tui_canvas *c, int y0, int h, i
     X(REQ_FILTER, "", "\\ F", "Filter rows (e.g. exec:f32  op:MatMul  !op:Const)")          \
     X(REQ_FOLLOW_IN, "graph", "[ u", "Follow inputs: go to the node's input (data path first)")   \
     X(REQ_FOLLOW_OUT, "graph", "] d", "Follow outputs: go to the node's consumer") \
-    X(REQ_EXPAND, "graph", "+ =", "Expand the scope under the cursor")                      \
-    X(REQ_COLLAPSE, "graph", "-", "Collapse the scope around the cursor")                   \
+    X(REQ_EXPAND, "graph", "+", "Open the collapsed scope under the cursor (one level)")    \
+    X(REQ_COLLAPSE, "graph", "-", "Close the scope around the cursor into one box")         \
+    X(REQ_SCOPES_AUTO, "graph", "=", "Collapse scopes automatically again (by graph size)") \
     X(REQ_CENTER, "graph", "f", "Centre the current node")                                  \
     X(REQ_PAN_LEFT, "graph", "H", "Pan left")                                               \
     X(REQ_PAN_RIGHT, "graph", "L", "Pan right")                                             \

@@ -1,7 +1,8 @@
 /* view_graph.c: the graph view. The model as a DAG on cells (gcells.c over
  * render/layout.h), coloured by executed or predicted precision; the cursor
- * moves spatially from box to box, [ and ] follow the data path, + and -
- * change how deep name scopes are collapsed, the window pans over graphs
+ * moves spatially from box to box, [ and ] follow the data path, + opens the
+ * collapsed scope under the cursor and - closes the scope around it (= goes
+ * back to automatic collapsing), the window pans over graphs
  * larger than the screen. A header line names what is shown, the last line
  * describes the box under the cursor.
  */
@@ -85,6 +86,7 @@ static void graph_done(struct tui_view *v)
 {
     struct graph_view *p = v->priv;
     gc_done(&p->gc);
+    gc_scopes_clear(&p->gc);
 }
 
 static void graph_select(struct tui_app *a, struct tui_view *v)
@@ -200,6 +202,75 @@ static int follow(struct tui_app *a, struct graph_view *p, bool out)
     return best;
 }
 
+static int boxes_of(const struct tui_gcells *gc)
+{
+    int n = 0;
+    for (int i = 0; i < gc->n_units; i++)
+        n += gc->units[i].kind != GC_CAST;
+    return n;
+}
+
+/* + opens the collapsed scope box under the cursor (one level: its
+ * sub-scopes stay boxes when big); - closes the innermost scope around the
+ * node (or around the box) under the cursor into one box. The cursor stays
+ * on what it showed: the opened scope's first node, or the new box. */
+static unsigned open_close(struct tui_app *a, struct graph_view *p, bool open)
+{
+    if (p->cursor < 0 || p->cursor >= p->gc.n_units)
+        return TR_HANDLED;
+    const struct gc_unit *u = &p->gc.units[p->cursor];
+    const graph *g = a->m.g;
+    char scope[1024];
+    int keep = -1;
+    if (u->kind == GC_CAST) {
+        tui_msg(a, false, "a cast: + and - work on nodes and scope boxes");
+        return TR_HANDLED | TR_REDRAW;
+    }
+    const struct lay_group *gr = u->kind == GC_GROUP ? &p->gc.L->groups[p->gc.L->nodes[u->lay].group] : NULL;
+    if (open) {
+        if (!gr) {
+            tui_msg(a, false, "%s is a node, not a collapsed scope (Enter shows its details; - closes its scope)",
+                    u->label);
+            return TR_HANDLED | TR_REDRAW;
+        }
+        snprintf(scope, sizeof scope, "%s", gr->scope);
+        keep = gr->n_members ? gr->members[0] : -1;
+        gc_scope_open(&p->gc, scope);
+    } else {
+        if (gr) {
+            const char *slash = strrchr(gr->scope, '/');
+            if (!slash) {
+                tui_msg(a, false, "%s is a top-level scope: nothing around it to close", gr->scope);
+                return TR_HANDLED | TR_REDRAW;
+            }
+            snprintf(scope, sizeof scope, "%.*s", (int)(slash - gr->scope), gr->scope);
+            keep = gr->n_members ? gr->members[0] : -1;
+        } else {
+            if (!gc_scope_around(g, u->node, scope, sizeof scope)) {
+                tui_msg(a, false, "%s is at the top level: no scope to close", g->nodes[u->node].name);
+                return TR_HANDLED | TR_REDRAW;
+            }
+            keep = u->node;
+        }
+        gc_scope_close(&p->gc, scope);
+    }
+    gc_build(&p->gc, &a->m);
+    if (open && boxes_of(&p->gc) > GC_MAX_BOXES) {
+        int n = boxes_of(&p->gc);
+        gc_scope_close(&p->gc, scope);
+        gc_build(&p->gc, &a->m);
+        tui_msg(a, true, "opening %s would draw %d boxes (more than %d): use the nodes view (2) or :node NAME",
+                scope, n, GC_MAX_BOXES);
+        return TR_HANDLED | TR_REDRAW;
+    }
+    if (keep >= 0)
+        a->cur_node = keep;
+    cursor_to_node(a, p);
+    center(p);
+    tui_msg(a, false, "%s %s: %d boxes", open ? "opened" : "closed", scope, boxes_of(&p->gc));
+    return TR_HANDLED | TR_REDRAW;
+}
+
 static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_req r)
 {
     struct graph_view *p = v->priv;
@@ -252,56 +323,17 @@ static unsigned graph_request(struct tui_app *a, struct tui_view *v, enum tui_re
     }
         __attribute__((fallthrough));
     case REQ_EXPAND:
-    case REQ_COLLAPSE: {
-        int d = p->gc.depth;
-        int want = -1, maxd = 0, boxes = 0;
-        for (int n = 0; n < a->m.g->n_nodes; n++) {
-            int k = 0;
-            for (const char *c = a->m.g->nodes[n].name; *c; c++)
-                k += *c == '/';
-            if (k > maxd)
-                maxd = k;
-        }
-        for (int i = 0; i < p->gc.n_units; i++)
-            boxes += p->gc.units[i].kind != GC_CAST;
-        if (r == REQ_COLLAPSE) { /* the next depth that draws fewer boxes */
-            for (int k = d == 0 ? maxd : d - 1; k >= 1 && want < 0; k--)
-                if (gc_visible_at(a->m.g, k) < boxes)
-                    want = k;
-            if (want < 0) {
-                tui_msg(a, false, "nothing more to collapse");
-                return TR_HANDLED | TR_REDRAW;
-            }
-        } else { /* the next depth that draws more boxes, else everything */
-            if (d == 0) {
-                tui_msg(a, false, "nothing is collapsed");
-                return TR_HANDLED | TR_REDRAW;
-            }
-            for (int k = d + 1; k <= maxd && want < 0; k++)
-                if (gc_visible_at(a->m.g, k) > boxes)
-                    want = k;
-            if (want < 0)
-                want = 0;
-        }
-        int vis = want ? gc_visible_at(a->m.g, want) : a->m.g->n_nodes;
-        if (r != REQ_COLLAPSE && vis > GC_MAX_BOXES) {
-            tui_msg(a, true, "depth %d would draw %d boxes (more than %d): use the nodes view (2) or :node NAME",
-                    want, vis, GC_MAX_BOXES);
-            return TR_HANDLED | TR_REDRAW;
-        }
-        const struct gc_unit *u = &p->gc.units[p->cursor];
-        int keep = u->kind == GC_OP ? u->node : -1;
-        if (u->kind == GC_GROUP) {
-            const struct lay_group *g = &p->gc.L->groups[p->gc.L->nodes[u->lay].group];
-            keep = g->n_members ? g->members[0] : -1;
-        }
-        p->gc.want_depth = want;
+    case REQ_COLLAPSE:
+        return open_close(a, p, r == REQ_EXPAND);
+    case REQ_SCOPES_AUTO: {
+        int keep = a->cur_node;
+        gc_scopes_clear(&p->gc);
+        p->gc.want_depth = LAY_COLLAPSE_AUTO;
         gc_build(&p->gc, &a->m);
-        if (keep >= 0)
-            a->cur_node = keep;
+        a->cur_node = keep;
         cursor_to_node(a, p);
         center(p);
-        tui_msg(a, false, "%s", p->gc.depth ? p->gc.note : "all scopes expanded");
+        tui_msg(a, false, "scopes collapsed automatically again%s%s", p->gc.note[0] ? ": " : "", p->gc.note);
         return TR_HANDLED | TR_REDRAW;
     }
     default:

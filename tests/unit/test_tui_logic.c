@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "render/layout.h"
 #include "tui/tui_int.h"
 
 static char root_dir[PATH_MAX];
@@ -431,6 +432,78 @@ static void test_gcells_collapsed(void **state)
     tm_done(&m);
 }
 
+/* The group box showing scope, -1 when the scope is not drawn as one box. */
+static int group_unit(const struct tui_gcells *gc, const char *scope)
+{
+    for (int i = 0; i < gc->n_units; i++)
+        if (gc->units[i].kind == GC_GROUP &&
+            !strcmp(gc->L->groups[gc->L->nodes[gc->units[i].lay].group].scope, scope))
+            return i;
+    return -1;
+}
+
+static int count_kind(const struct tui_gcells *gc, enum gc_kind k)
+{
+    int n = 0;
+    for (int i = 0; i < gc->n_units; i++)
+        n += gc->units[i].kind == k;
+    return n;
+}
+
+/* Opening and closing single scopes by hand (the + and - of the graph view). */
+static void test_gcells_scopes(void **state)
+{
+    (void)state;
+    struct tui_model m;
+    struct err e = {0};
+    graph *g = scoped_graph(20, 8); /* x + 20 blocks of (w + 8 one-node layer scopes) */
+    assert_int_equal(tm_load_graph(&m, g, NULL, &e), ST_OK);
+    struct tui_gcells gc = {.want_depth = -1};
+    gc_build(&gc, &m);
+    if (!gc.L)
+        fail_msg("layout: %s", gc.note);
+    assert_int_equal(gc.depth, 2);
+    assert_int_equal(count_kind(&gc, GC_GROUP), 20);
+    assert_true(group_unit(&gc, "model/block_3") >= 0);
+    int ops = count_kind(&gc, GC_OP);
+    /* + on block_3: its 9 nodes drawn, every other block still one box */
+    gc_scope_open(&gc, "model/block_3");
+    gc_build(&gc, &m);
+    assert_int_equal(group_unit(&gc, "model/block_3"), -1);
+    assert_int_equal(count_kind(&gc, GC_GROUP), 19);
+    assert_int_equal(count_kind(&gc, GC_OP), ops + 9);
+    int mm = graph_find(g, "model/block_3/layer_0/MatMul");
+    assert_int_equal(gc.units[gc_unit_of(&gc, mm)].kind, GC_OP);
+    check_no_overlap(&gc);
+    /* - around one of its nodes: the innermost scope with two nodes or more
+     * (layer_0 holds one) is block_3 again */
+    char scope[256];
+    assert_true(gc_scope_around(g, mm, scope, sizeof scope));
+    assert_string_equal(scope, "model/block_3");
+    assert_false(gc_scope_around(g, graph_find(g, "x"), scope, sizeof scope));
+    gc_scope_close(&gc, "model/block_3");
+    gc_build(&gc, &m);
+    int u = group_unit(&gc, "model/block_3");
+    assert_true(u >= 0);
+    assert_int_equal(gc.L->groups[gc.L->nodes[gc.units[u].lay].group].n_members, 9);
+    assert_int_equal(gc_unit_of(&gc, mm), u);
+    /* closing the top scope: one box for all 180 nodes; opening it again
+     * gives the automatic drawing back (20 block boxes) */
+    gc_scope_close(&gc, "model");
+    gc_build(&gc, &m);
+    assert_int_equal(count_kind(&gc, GC_GROUP), 1);
+    assert_int_equal(gc.L->groups[0].n_members, 180);
+    gc_scope_open(&gc, "model");
+    gc_build(&gc, &m);
+    assert_int_equal(count_kind(&gc, GC_GROUP), 20);
+    /* closing "model" forgot block_3's entry; = forgets everything */
+    assert_int_equal(gc.n_closed, 0);
+    gc_scopes_clear(&gc);
+    assert_int_equal(gc.n_opened + gc.n_closed, 0);
+    gc_done(&gc);
+    tm_done(&m);
+}
+
 /* ---- the app, headless -------------------------------------------------- */
 
 static unsigned keys(struct tui_app *a, const char *names)
@@ -607,6 +680,41 @@ static void test_app_utf8_long_names(void **state)
     tui_app_done(&a);
 }
 
+/* The same through the keys of the graph view, headless. */
+static void test_app_scope_keys(void **state)
+{
+    (void)state;
+    struct tui_app a;
+    struct err e = {0};
+    graph *g = scoped_graph(20, 8);
+    assert_int_equal(tui_app_init_graph(&a, g, 120, 40, &e), ST_OK);
+    int mm = graph_find(a.m.g, "model/block_5/layer_2/MatMul");
+    a.cur_node = mm;
+    keys(&a, "1");
+    keys(&a, "f"); /* the cursor on block_5's box */
+    const struct tui_gcells *gc = a.gc;
+    assert_non_null(gc);
+    keys(&a, "+");
+    assert_int_equal(group_unit(gc, "model/block_5"), -1);
+    assert_int_equal(count_kind(gc, GC_GROUP), 19);
+    char *s = screen_text(&a);
+    assert_non_null(strstr(s, "opened model/block_5"));
+    free(s);
+    /* the cursor is on the scope's first node; - closes block_5 around it */
+    keys(&a, "-");
+    assert_true(group_unit(gc, "model/block_5") >= 0);
+    s = screen_text(&a);
+    assert_non_null(strstr(s, "closed model/block_5"));
+    free(s);
+    /* - on a box closes the scope around the box: everything in "model" */
+    keys(&a, "-");
+    assert_int_equal(count_kind(gc, GC_GROUP), 1);
+    /* + on a node explains itself; = goes back to automatic */
+    keys(&a, "=");
+    assert_int_equal(count_kind(gc, GC_GROUP), 20);
+    tui_app_done(&a);
+}
+
 /* ---- rerun on the real embedded backend --------------------------------- */
 
 static void wait_rerun(struct tui_app *a)
@@ -721,6 +829,8 @@ int main(void)
         cmocka_unit_test(test_model_sort_filter),
         cmocka_unit_test(test_gcells),
         cmocka_unit_test(test_gcells_collapsed),
+        cmocka_unit_test(test_gcells_scopes),
+        cmocka_unit_test(test_app_scope_keys),
         cmocka_unit_test(test_app_views),
         cmocka_unit_test(test_app_resize),
         cmocka_unit_test(test_app_utf8_long_names),
