@@ -6,6 +6,8 @@
  */
 #include "tui/tui_int.h"
 
+#include "analyze/tfevidence.h"
+
 #include <ctype.h>
 #include <libgen.h>
 #include <math.h>
@@ -40,9 +42,11 @@ amp_lists *tm_lists_of_meta(const char *tf_version, const char *list_env, struct
     return l;
 }
 
-static amp_plan *paint(const graph *g, const amp_lists *l, struct err *e)
+amp_plan *tm_paint(const graph *g, const amp_lists *l, struct err *e)
 {
-    struct amp_opts o = {.all_on_cpu = true};
+    /* as `run` and `open` paint: grappler's earlier passes modelled, except
+     * on TensorFlow's own pre-AMP dump (already after them) */
+    struct amp_opts o = {.all_on_cpu = true, .model_grappler_prepasses = !(g->path && tfev_is_dump(g->path))};
     return amp_paint(g, l, &o, e);
 }
 
@@ -93,7 +97,7 @@ static enum status load_run(struct tui_model *m, const char *dir, const char *tf
     if (!m->run_lists)
         return ST_EINVAL;
     m->lists = amp_lists_clone(m->run_lists);
-    m->run_plan = paint(m->g, m->run_lists, e);
+    m->run_plan = tm_paint(m->g, m->run_lists, e);
     if (!m->run_plan)
         return ST_ERUNTIME;
     m->plan = m->run_plan;
@@ -134,7 +138,7 @@ enum status tm_load_graph(struct tui_model *m, graph *g, const char *tf_version,
     if (!m->run_lists)
         return ST_EINVAL;
     m->lists = amp_lists_clone(m->run_lists);
-    m->run_plan = paint(g, m->run_lists, e);
+    m->run_plan = tm_paint(g, m->run_lists, e);
     if (!m->run_plan)
         return ST_ERUNTIME;
     m->plan = m->run_plan;
@@ -220,7 +224,7 @@ enum status tm_load(struct tui_model *m, const struct tui_opts *o, struct err *e
         if (!m->run_lists)
             return ST_EINVAL;
         m->lists = amp_lists_clone(m->run_lists);
-        m->run_plan = paint(g, m->run_lists, e);
+        m->run_plan = tm_paint(g, m->run_lists, e);
         if (!m->run_plan)
             return ST_ERUNTIME;
         m->plan = m->run_plan;
@@ -420,7 +424,7 @@ void tm_rebuild(struct tui_model *m)
 enum status tm_set_list(struct tui_model *m, const char *op, enum amp_list l, struct err *e)
 {
     amp_lists_set(m->lists, op, l);
-    amp_plan *p = paint(m->g, m->lists, e);
+    amp_plan *p = tm_paint(m->g, m->lists, e);
     if (!p)
         return ST_ERUNTIME;
     if (m->plan != m->run_plan)

@@ -133,8 +133,7 @@ static struct report *other_report(const struct tui_model *m, const char *dir, a
     amp_lists *l = tm_lists_of_meta(meta.tf_version, meta.list_env, e);
     if (!l)
         return NULL;
-    struct amp_opts o = {.all_on_cpu = true};
-    amp_plan *p = amp_paint(m->g, l, &o, e);
+    amp_plan *p = tm_paint(m->g, l, e);
     amp_lists_free(l);
     if (!p)
         return NULL;
