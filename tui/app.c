@@ -638,8 +638,12 @@ void tui_app_draw(struct tui_app *a)
     int sy = c->h - 2;
     if (sy > 0) {
         cv_fill(c, sy, 0, c->w, C_STATUS);
-        char hl[700];
+        char hl[700], fit[700];
         snprintf(hl, sizeof hl, " %s", a->m.headline);
+        if (tui_strwidth(hl) > c->w && a->m.headline_short[0]) /* drop the lesser fields first */
+            snprintf(hl, sizeof hl, " %s", a->m.headline_short);
+        tui_fit_words(fit, sizeof fit, hl, c->w);
+        snprintf(hl, sizeof hl, "%s", fit);
         unsigned at = (a->m.edited ? C_PREDICTED : C_STATUS);
         cv_put(c, sy, 0, hl, c->w, a->m.edited ? (C_STATUS | A_BOLD_) : at);
         (void)at;
@@ -662,7 +666,9 @@ void tui_app_draw(struct tui_app *a)
         tui_rerun_status(a, p, sizeof p);
         cv_put(c, my, 0, p, c->w, C_PREDICTED | A_BOLD_);
     } else {
-        cv_put(c, my, 0, a->msg, c->w, a->msg_error ? (C_ERROR | A_BOLD_) : C_NORMAL);
+        char fit[sizeof a->msg + 8];
+        tui_fit_words(fit, sizeof fit, a->msg, c->w);
+        cv_put(c, my, 0, fit, c->w, a->msg_error ? (C_ERROR | A_BOLD_) : C_NORMAL);
     }
     a->last_draw_ms = util_now_ms() - t0;
 }

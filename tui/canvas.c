@@ -270,3 +270,83 @@ void tui_fit(char *dst, size_t size, const char *s, int w, bool ascii)
     snprintf(dst, size, "%s", b.data ? b.data : "");
     abuf_done(&b);
 }
+
+/* ---- word wrapping ----------------------------------------------------- */
+
+int tui_wrap(const char *s, int w, int indent, struct tui_seg *segs, int max)
+{
+    int n = 0;
+    size_t len = strlen(s);
+    size_t pos = 0;
+    if (w < 8)
+        w = 8;
+    if (indent > w / 2)
+        indent = w / 2;
+    while (n < max) {
+        int avail = n == 0 ? w : w - indent;
+        size_t i = pos, last_space = 0;
+        int used = 0;
+        while (i < len) {
+            uint32_t cp;
+            int k = utf8_next(s + i, &cp);
+            int cw = cp_width(cp);
+            if (used + cw > avail)
+                break;
+            if (cp == ' ')
+                last_space = i;
+            used += cw;
+            i += (size_t)k;
+        }
+        size_t end = i;
+        if (i < len && s[i] != ' ' && last_space > pos)
+            end = last_space; /* break at the last space that fits */
+        segs[n].off = pos;
+        segs[n].len = end - pos;
+        segs[n].x = n == 0 ? 0 : indent;
+        n++;
+        pos = end;
+        while (pos < len && s[pos] == ' ')
+            pos++;
+        if (pos >= len)
+            break;
+    }
+    if (n == 0) {
+        segs[0].off = segs[0].len = 0;
+        segs[0].x = 0;
+        n = 1;
+    }
+    return n;
+}
+
+int tui_wrap_indent(const char *s)
+{
+    /* "  label     value": continue under the value; else two past the
+     * leading spaces */
+    int lead = 0;
+    while (s[lead] == ' ')
+        lead++;
+    const char *p = s + lead;
+    while (*p && *p != ' ')
+        p++;
+    if (p[0] == ' ' && p[1] == ' ') {
+        while (*p == ' ')
+            p++;
+        if (*p)
+            return (int)(p - s);
+    }
+    return lead + 2;
+}
+
+void tui_fit_words(char *dst, size_t size, const char *s, int w)
+{
+    if (tui_strwidth(s) <= w) {
+        snprintf(dst, size, "%s", s);
+        return;
+    }
+    struct tui_seg seg;
+    tui_wrap(s, w - 3, 0, &seg, 1);
+    size_t l = seg.len;
+    while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == ',' || s[l - 1] == ':'))
+        l--;
+    snprintf(dst, size, "%.*s...", (int)l, s);
+}

@@ -411,6 +411,13 @@ void tm_rebuild(struct tui_model *m)
             conv[0] = 0;
         snprintf(h, hs, "bf16 %.1f%%  AMX %.1f%%  casts %d/iter  %s", 100 * m->rep->bf16_share,
                  100 * m->rep->amx_share, m->rep->cast_count, conv);
+        int cv_n = m->rep->amp.converted >= 0 ? m->rep->amp.converted : m->run_plan ? m->run_plan->converted : -1;
+        int cv_t = m->rep->amp.converted >= 0 ? m->rep->amp.total : m->run_plan ? m->run_plan->total : -1;
+        char tail[64] = "";
+        if (cv_n >= 0)
+            snprintf(tail, sizeof tail, "  %s %d/%d", m->rep->amp.converted >= 0 ? "TF" : "painter", cv_n, cv_t);
+        snprintf(m->headline_short, sizeof m->headline_short, "bf16 %.0f%%  AMX %.0f%%  casts %d%s",
+                 100 * m->rep->bf16_share, 100 * m->rep->amx_share, m->rep->cast_count, tail);
     } else {
         int nb = 0, nf = 0;
         for (int i = 0; i < g->n_nodes; i++)
@@ -418,6 +425,9 @@ void tm_rebuild(struct tui_model *m)
         snprintf(h, hs, "%s: %d bf16 / %d f32 nodes, %d casts  %s",
                  m->has_run ? "PREDICTED after edits" : "prediction (no run)", nb, nf, casts,
                  m->plan ? (m->plan->failed ? "pass FAILED" : m->plan->summary) : "");
+        snprintf(m->headline_short, sizeof m->headline_short, "%s: %d bf16 / %d f32, %d casts%s",
+                 m->has_run ? "PREDICTED" : "prediction", nb, nf, casts,
+                 m->plan && m->plan->failed ? "  pass FAILED" : "");
     }
 }
 

@@ -92,6 +92,18 @@ void cv_row(const struct tui_canvas *c, int y, char *buf, size_t size);
  * keeps its head and tail around an ellipsis ("model/bl…query/MatMul"). */
 int tui_strwidth(const char *s);
 void tui_fit(char *dst, size_t size, const char *s, int w, bool ascii);
+/* Word wrapping: s split into at most max rows of width w (the rows after
+ * the first start at column indent), breaking at spaces when it can; returns
+ * the rows used (>= 1). tui_wrap_indent picks the indent of a "  label
+ * value" line (under the value). tui_fit_words cuts at a word and adds
+ * "..." when s is wider than w. */
+struct tui_seg {
+    size_t off, len;     /* bytes of s */
+    int x;               /* column it starts at */
+};
+int tui_wrap(const char *s, int w, int indent, struct tui_seg *segs, int max);
+int tui_wrap_indent(const char *s);
+void tui_fit_words(char *dst, size_t size, const char *s, int w);
 
 /* ======================================================================
  * Model: what the views show.
@@ -170,6 +182,7 @@ struct tui_model {
     double diff_iter_a, diff_iter_b; /* ms per iteration */
     /* headline */
     char headline[512];
+    char headline_short[200]; /* the same for narrow screens: the main figures only */
 };
 
 /* Loads the model (and the run when o->run_dir): graph, lists, plans, report.

@@ -64,24 +64,45 @@ static void nodes_done(struct tui_view *v)
     p->n = 0;
 }
 
-/* Column widths for the screen width: name takes what is left. */
-static void widths(int W, int *w)
+/* Column widths for the screen width W: op and kernel as wide as their
+ * longest value (capped), names take what is left but no more than the
+ * longest name needs; what is still spare goes to the kernel column. */
+static void widths(const struct tui_model *m, int W, int *w)
 {
     for (int c = 0; c < COL__COUNT; c++)
         w[c] = col_w[c];
+    int ln = 4, lo = 2, li = 8;
+    for (int i = 0; i < m->n_rows; i++) {
+        const struct tui_row *r = &m->rows[i];
+        int k = tui_strwidth(r->name);
+        ln = k > ln ? k : ln;
+        k = tui_strwidth(r->op);
+        lo = k > lo ? k : lo;
+        k = tui_strwidth(r->impl);
+        li = k > li ? k : li;
+    }
     if (W < 100) {
-        w[COL_OP] = 11;
+        w[COL_OP] = lo < 11 ? lo : 11;
         w[COL_ISA] = 11;
         w[COL_TIME] = 7;
+    } else {
+        w[COL_OP] = lo < 20 ? lo : 20;
+        w[COL_ISA] = li < (W >= 140 ? 30 : 20) ? li : (W >= 140 ? 30 : 20);
     }
-    if (W >= 140) {
-        w[COL_OP] = 20;
-        w[COL_ISA] = 26;
-    }
+    if (w[COL_OP] < 6)
+        w[COL_OP] = 6;
     int used = 0;
     for (int c = 1; c < COL__COUNT; c++)
         used += w[c] + 1;
     w[COL_NAME] = W - used - 1;
+    if (w[COL_NAME] > ln + 1) { /* spare room: the kernel column first */
+        int spare = w[COL_NAME] - (ln + 1);
+        w[COL_NAME] = ln + 1;
+        if (W >= 100 && w[COL_ISA] < li) {
+            int add = li - w[COL_ISA] < spare ? li - w[COL_ISA] : spare;
+            w[COL_ISA] += add;
+        }
+    }
     if (w[COL_NAME] < 12)
         w[COL_NAME] = 12;
 }
@@ -114,7 +135,7 @@ static void nodes_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas 
 {
     struct nodes_view *p = v->priv;
     int w[COL__COUNT];
-    widths(c->w, w);
+    widths(&a->m, c->w, w);
     /* header */
     int x = 0;
     cv_fill(c, y0, 0, c->w, C_HEADER | A_UNDER_);

@@ -51,19 +51,47 @@ static void pg_done(struct tui_view *v)
     memset(p, 0, sizeof *p);
 }
 
+#define PG_MAX_ROWS 32 /* rows one line may wrap into */
+
+/* Rows line li takes at width w. */
+static int pg_rows(const struct pager *p, int li, int w)
+{
+    struct tui_seg seg[PG_MAX_ROWS];
+    return tui_wrap(p->text[li], w, tui_wrap_indent(p->text[li]), seg, PG_MAX_ROWS);
+}
+
+/* Long lines wrap at word boundaries and continue under their value column;
+ * the cursor and scrolling stay per line. */
 static void pg_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c, int y0, int h)
 {
     struct pager *p = v->priv;
     (void)a;
     v->lines = p->n;
-    tv_clamp(v, h - 1);
-    for (int i = 0; i < h - 1 && v->top + i < p->n; i++) {
-        int li = v->top + i;
+    int avail = h - 1;
+    tv_clamp(v, avail);
+    /* the cursor's line must fit below top once wrapped */
+    for (;;) {
+        int rows = 0;
+        for (int li = v->top; li <= v->cursor && li < p->n; li++)
+            rows += pg_rows(p, li, c->w);
+        if (rows <= avail || v->top >= v->cursor)
+            break;
+        v->top++;
+    }
+    int y = 0;
+    for (int li = v->top; li < p->n && y < avail; li++) {
         bool cur = li == v->cursor;
         unsigned at = p->attr[li] | (cur ? A_REV_ : 0);
-        if (cur)
-            cv_fill(c, y0 + i, 0, c->w, A_REV_);
-        cv_put(c, y0 + i, 0, p->text[li], c->w, at);
+        struct tui_seg seg[PG_MAX_ROWS];
+        const char *t = p->text[li];
+        int ns = tui_wrap(t, c->w, tui_wrap_indent(t), seg, PG_MAX_ROWS);
+        for (int k = 0; k < ns && y < avail; k++, y++) {
+            char row[1024];
+            snprintf(row, sizeof row, "%.*s", (int)seg[k].len, t + seg[k].off);
+            if (cur)
+                cv_fill(c, y0 + y, 0, c->w, A_REV_);
+            cv_put(c, y0 + y, seg[k].x, row, c->w - seg[k].x, at);
+        }
     }
     char foot[200];
     snprintf(foot, sizeof foot, "line %d of %d   Enter follows a node link   q back",

@@ -20,6 +20,8 @@ cat >keys.txt <<'KEYS'
 :node dense/MatMul
 Enter
 :save-display details.txt
+:search CastToBf16
+:save-display details2.txt
 q
 3
 :search MatMul
@@ -52,7 +54,7 @@ has graph.txt "mlp-first [ok]"
 has graph.txt "bf16 100.0%"
 has graph.txt "MatMul"
 [ "$(wc -l <graph.txt)" -eq 24 ] || fail "graph.txt is not 24 lines"
-for f in graph.txt details.txt ops.txt nodes.txt runs.txt; do
+for f in graph.txt details.txt details2.txt ops.txt nodes.txt runs.txt; do
     [ "$(wc -L <$f)" -le 80 ] || fail "$f: a line wider than 80 columns"
 done
 
@@ -60,11 +62,12 @@ has details.txt "dense/MatMul  (MatMul)"
 has details.txt "executed  bf16"
 has details.txt "allow list"
 has details.txt "Inputs"
-has details.txt "CastToBf16"
+has details2.txt "CastToBf16"   # further down: long lines wrap at 80 columns
+grep -qE "^ {12}[^ ]" details.txt || fail "details.txt: no long line wrapped under its value column"
 
 has ops.txt "MatMul"
 has ops.txt "deny *"
-has predicted.txt "PREDICTED after edits"
+has predicted.txt "PREDICTED"
 has predicted.txt "f32*"
 has nodes.txt "fp32*"
 

@@ -55,7 +55,7 @@ type_text "MatMul"
 keys Enter d
 wait_for "deny *"
 keys 1
-wait_for "PREDICTED after edits"
+wait_for "PREDICTED"
 wait_for "f32*"
 
 # rerun in the background; the view switches to the runs view with the diff

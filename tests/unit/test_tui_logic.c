@@ -432,6 +432,44 @@ static void test_gcells_collapsed(void **state)
     tm_done(&m);
 }
 
+/* Word wrapping of pager lines and word-boundary cuts of one-line text. */
+static void test_wrap(void **state)
+{
+    (void)state;
+    const char *t = "  reason    clearlisted, between bf16 ops (after Conv2D conv2d_1/Conv2D)  -> conv2d_1/Conv2D";
+    int ind = tui_wrap_indent(t);
+    assert_int_equal(ind, 12);
+    struct tui_seg seg[8];
+    int n = tui_wrap(t, 80, ind, seg, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(seg[0].x, 0);
+    assert_int_equal(seg[1].x, 12);
+    char row[128];
+    snprintf(row, sizeof row, "%.*s", (int)seg[1].len, t + seg[1].off);
+    assert_string_equal(row, "conv2d_1/Conv2D"); /* broken at a space, never inside a word */
+    assert_true(seg[0].len <= 80);
+    /* a word longer than the row is split, and nothing is lost */
+    char longw[200];
+    memset(longw, 'x', 150);
+    longw[150] = 0;
+    n = tui_wrap(longw, 60, 4, seg, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal((int)(seg[0].len + seg[1].len + seg[2].len), 150);
+    /* UTF-8 is measured in columns, never cut inside a character */
+    const char *u = "\xe5\x85\xa5\xe5\x8a\x9b \xe5\x85\xa5\xe5\x8a\x9b \xe5\x85\xa5\xe5\x8a\x9b";
+    if (tui_strwidth("\xe5\x85\xa5") == 2) { /* a UTF-8 locale (main sets C.UTF-8) */
+        n = tui_wrap(u, 9, 0, seg, 8);
+        assert_int_equal(n, 2);
+        assert_int_equal((int)seg[0].len, 13); /* two 2-column characters, a space, two more */
+    }
+    /* one line: cut at a word with an ellipsis */
+    char fit[128];
+    tui_fit_words(fit, sizeof fit, "bf16 100.0%  AMX 0.0%  casts 2/iter  painter: 12/22 converted", 40);
+    assert_string_equal(fit, "bf16 100.0%  AMX 0.0%  casts 2/iter...");
+    tui_fit_words(fit, sizeof fit, "short", 40);
+    assert_string_equal(fit, "short");
+}
+
 /* The group box showing scope, -1 when the scope is not drawn as one box. */
 static int group_unit(const struct tui_gcells *gc, const char *scope)
 {
@@ -830,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_gcells),
         cmocka_unit_test(test_gcells_collapsed),
         cmocka_unit_test(test_gcells_scopes),
+        cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_app_scope_keys),
         cmocka_unit_test(test_app_views),
         cmocka_unit_test(test_app_resize),
