@@ -3,8 +3,11 @@
  * tui_rerun_poll() (non-blocking, runner/backend.h) between keys, Esc
  * cancels (the backend stops and reaps the child; the partial run directory
  * is kept with status "interrupted"). A finished rerun becomes the current
- * run and the runs view shows its diff against the previous one. The child's
- * output goes to files of the new run directory, never to the terminal.
+ * run and the runs view shows its diff against the previous one. While it
+ * runs, the new verbose.log is read as it grows: the message line counts its
+ * exec events (bf16 and AMX shares so far) and the log view tails it. The
+ * child's output goes to files of the new run directory, never to the
+ * terminal.
  */
 #include "tui/tui_int.h"
 
@@ -17,6 +20,10 @@
 #include <time.h>
 
 struct tui_rerun {
+    struct tui_live live;
+    vb_reader *rd;           /* parses what verbose.log gained since the last poll */
+    long long off;           /* bytes of verbose.log read */
+    struct abuf part;        /* an incomplete last line */
     struct backend *b;
     struct bk_opts o;
     char **env;
@@ -39,11 +46,91 @@ static void rr_free(struct tui_app *a)
         return;
     if (r->b)
         backend_free(r->b);
+    vb_reader_free(r->rd);
+    abuf_done(&r->part);
+    for (int i = 0; i < r->live.n_tail; i++)
+        free(r->live.tail[i]);
     tm_env_free(r->env);
     for (int i = 0; i < r->n_binds; i++)
         g_input_bind_done(&r->binds[i]);
     free(r);
     a->rr = NULL;
+}
+
+/* ---- streaming: what the new run printed so far ------------------------- */
+
+static int live_event(void *ctx, const struct vb_event *ev)
+{
+    struct tui_live *l = ctx;
+    if (ev->kind != VB_EXEC)
+        return 0;
+    l->exec++;
+    bool bf16 = ev->src_dt == VB_DT_BF16, amx = ev->isa == VB_ISA_AMX;
+    l->exec_bf16 += bf16;
+    l->exec_amx += amx;
+    if (ev->prim && strcmp(ev->prim, "reorder") && ev->time_ms == ev->time_ms) {
+        l->ms += ev->time_ms;
+        if (bf16)
+            l->ms_bf16 += ev->time_ms;
+        if (amx)
+            l->ms_amx += ev->time_ms;
+    }
+    return 0;
+}
+
+static void live_line(struct tui_live *l, const char *s, size_t n)
+{
+    int slot;
+    if (l->n_tail < TUI_LIVE_TAIL) {
+        slot = (l->head + l->n_tail++) % TUI_LIVE_TAIL;
+    } else {
+        slot = l->head;
+        l->head = (l->head + 1) % TUI_LIVE_TAIL;
+        free(l->tail[slot]);
+    }
+    l->tail[slot] = xstrndup(s, n);
+    l->lines++;
+}
+
+/* Reads what verbose.log gained (at most a few MiB per poll, so a key is
+ * never kept waiting), counts its exec events and keeps its last lines. */
+static void live_read(struct tui_rerun *r)
+{
+    FILE *f = fopen(r->live.path, "rb");
+    if (!f)
+        return;
+    if (fseeko(f, (off_t)r->off, SEEK_SET) != 0) {
+        fclose(f);
+        return;
+    }
+    char buf[65536];
+    size_t got;
+    long long budget = 4ll << 20;
+    while (budget > 0 && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+        r->off += (long long)got;
+        budget -= (long long)got;
+        vb_reader_feed(r->rd, buf, got);
+        size_t start = 0;
+        for (size_t i = 0; i < got; i++)
+            if (buf[i] == '\n') {
+                if (r->part.len) {
+                    abuf_put(&r->part, buf + start, i - start);
+                    live_line(&r->live, r->part.data, r->part.len);
+                    r->part.len = 0;
+                } else {
+                    live_line(&r->live, buf + start, i - start);
+                }
+                start = i + 1;
+            }
+        if (start < got && r->part.len < 4096)
+            abuf_put(&r->part, buf + start, got - start < 4096 ? got - start : 4096);
+    }
+    fclose(f);
+}
+
+const struct tui_live *tui_rerun_live(const struct tui_app *a)
+{
+    return a->rr ? &a->rr->live : NULL;
 }
 
 unsigned tui_rerun_start(struct tui_app *a)
@@ -107,6 +194,10 @@ unsigned tui_rerun_start(struct tui_app *a)
         goto fail;
     }
     snprintf(r->prev, sizeof r->prev, "%s", m->has_run ? m->run_dir : "");
+    rundir_path(r->dir, RUNDIR_VERBOSE, r->live.path, sizeof r->live.path);
+    struct vb_sink sink = {.ctx = &r->live, .event = live_event};
+    r->rd = vb_reader_new(&sink);
+    abuf_init(&r->part);
     r->t0 = util_now_ms();
     r->pg.state = BK_RUNNING;
     r->pg.phase = "starting";
@@ -160,6 +251,7 @@ unsigned tui_rerun_poll(struct tui_app *a)
     if (!r)
         return 0;
     r->b->ops->poll(r->b, &r->pg);
+    live_read(r);
     if (r->pg.state == BK_RUNNING || r->pg.state == BK_IDLE)
         return TR_REDRAW;
     return rr_finish(a);
@@ -196,7 +288,11 @@ void tui_rerun_status(const struct tui_app *a, char *buf, size_t size)
         return;
     }
     double el = (util_now_ms() - r->t0) / 1000.0;
-    snprintf(buf, size, "rerun %s: %d/%d passes  %.1f s  %ld verbose lines   (Esc cancels)",
-             r->pg.phase ? r->pg.phase : "running", r->pg.iter_done, r->pg.iter_total, el,
-             r->pg.events);
+    const struct tui_live *l = &r->live;
+    char live[160] = "";
+    if (l->exec)
+        snprintf(live, sizeof live, "  %ld exec so far: bf16 %.0f%%, AMX %.0f%% of compute", l->exec,
+                 l->ms > 0 ? 100 * l->ms_bf16 / l->ms : 0.0, l->ms > 0 ? 100 * l->ms_amx / l->ms : 0.0);
+    snprintf(buf, size, "rerun %s: %d/%d passes  %.1f s%s  (Esc cancels)", r->pg.phase ? r->pg.phase : "running",
+             r->pg.iter_done, r->pg.iter_total, el, live);
 }

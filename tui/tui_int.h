@@ -505,6 +505,20 @@ struct tui_view *tui_top(struct tui_app *a);
 unsigned tui_rerun_start(struct tui_app *a);
 unsigned tui_rerun_poll(struct tui_app *a);
 unsigned tui_rerun_cancel(struct tui_app *a);
+/* What a rerun has printed so far, read incrementally from the new run
+ * directory's verbose.log while it runs (the log view tails it, the message
+ * line counts it). */
+#define TUI_LIVE_TAIL 256
+struct tui_live {
+    long exec, exec_bf16, exec_amx;   /* exec events seen */
+    double ms, ms_bf16, ms_amx;       /* their summed times, compute primitives only */
+    char *tail[TUI_LIVE_TAIL];        /* the last lines, ring buffer (owned) */
+    int n_tail, head;                 /* lines held; index of the oldest */
+    long lines;                       /* lines read so far */
+    char path[1100];                  /* the file tailed */
+};
+/* The live state of the rerun in progress, NULL when none. */
+const struct tui_live *tui_rerun_live(const struct tui_app *a);
 bool tui_rerun_active(const struct tui_app *a);
 void tui_rerun_status(const struct tui_app *a, char *buf, size_t size);
 /* Sorts the nodes view by column col (the :sort command). */

@@ -2,7 +2,8 @@
  * ampscope's iteration markers) followed by amp.log (TensorFlow's AMP lines),
  * filterable with `\`, searchable with `/`. Every exec line the report
  * attributed to a node shows that node; the cursor's line selects it, Enter
- * opens it. Big logs are read up to a cap and say so.
+ * opens it. Big logs are read up to a cap and say so. While a rerun runs,
+ * the view tails the new run's verbose.log as it grows.
  */
 #include "tui/tui_int.h"
 
@@ -120,9 +121,44 @@ static void log_select(struct tui_app *a, struct tui_view *v)
         }
 }
 
+static unsigned line_attr(const char *t)
+{
+    if (strstr(t, "ampscope_marker"))
+        return C_NONE;
+    if (strstr(t, ",exec,") && strstr(t, "bf16"))
+        return C_BF16;
+    return C_NORMAL;
+}
+
+/* While a rerun runs: the tail of its verbose.log as it grows. */
+static void live_draw(const struct tui_live *l, struct tui_canvas *c, int y0, int h)
+{
+    int body = h - 1;
+    int show = l->n_tail < body ? l->n_tail : body;
+    for (int i = 0; i < show; i++) {
+        const char *t = l->tail[(l->head + l->n_tail - show + i) % TUI_LIVE_TAIL];
+        cv_fill(c, y0 + i, 0, c->w, 0);
+        cv_put(c, y0 + i, 0, t, c->w, line_attr(t));
+    }
+    if (!show)
+        cv_put(c, y0 + 1, 2, "waiting for the rerun's first lines...", c->w - 2, C_NONE);
+    char foot[1400];
+    snprintf(foot, sizeof foot, "live: %s, %ld lines, %ld exec so far (this run's own log returns when the rerun ends)",
+             l->path, l->lines, l->exec);
+    char fit[1400];
+    tui_fit_words(fit, sizeof fit, foot, c->w);
+    cv_fill(c, y0 + h - 1, 0, c->w, C_NORMAL);
+    cv_put(c, y0 + h - 1, 0, fit, c->w, C_HEADER);
+}
+
 static void log_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c, int y0, int h)
 {
     struct log_view *p = v->priv;
+    const struct tui_live *live = tui_rerun_live(a);
+    if (live) {
+        live_draw(live, c, y0, h);
+        return;
+    }
     int body = h - 1;
     tv_clamp(v, body);
     int namew = c->w >= 140 ? 32 : c->w >= 100 ? 24 : 18;
@@ -145,12 +181,8 @@ static void log_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c
         const char *t = p->line[li];
         size_t tl = strlen(t);
         const char *shown = t + ((size_t)p->xoff < tl ? (size_t)p->xoff : tl);
-        unsigned at = C_NORMAL;
-        if (strstr(t, "ampscope_marker"))
-            at = C_NONE;
-        else if (strstr(t, ",exec,") && strstr(t, "bf16"))
-            at = C_BF16;
-        else if (amp && (strstr(t, "Converted") || strstr(t, "mixed_precision")))
+        unsigned at = line_attr(t);
+        if (at == C_NORMAL && amp && (strstr(t, "Converted") || strstr(t, "mixed_precision")))
             at = C_PREDICTED;
         cv_put(c, y, x, shown, c->w - x, at | base);
     }

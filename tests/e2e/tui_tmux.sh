@@ -2,7 +2,8 @@
 # tui_tmux: the real binary in a real terminal (tmux, 80x24): what headless
 # curses cannot show. Open a run, move to a node and check its details, put
 # MatMul on the deny list and see the prediction, rerun and see the diff,
-# resize to 200x50, quit with the terminal restored; NO_COLOR really drops the
+# resize to 200x50, quit with the terminal restored; a long rerun streams its
+# events in before it ends and Esc cancels it; NO_COLOR really drops the
 # colours; a crash signal still restores the terminal. Screens are polled
 # with capture-pane until the expected text shows (no fixed sleeps).
 set -u
@@ -100,6 +101,27 @@ T capture-pane -e -p -t t >mono.txt
 keys Q
 wait_for "EXIT=0"
 grep -qE $'\e\\[[0-9;]*(3[0-7]|38;5;[0-9]+)m' mono.txt && fail "colour escapes with NO_COLOR set"
+
+# a long rerun streams its events in before it ends: live counts on the
+# message line and the new verbose.log tailed in the log view; Esc cancels
+# it and keeps the partial run
+cp -r runs/mlp-first runs/mlp-long
+sed -i -E 's/"iters": *[0-9]+/"iters": 200000/' runs/mlp-long/meta.json
+grep -q '"iters": 200000' runs/mlp-long/meta.json || fail "could not make the long run's meta.json"
+keys C-l
+type_text "\"$AMPSCOPE\" open runs/mlp-long; echo EXIT=\$?"
+keys Enter
+wait_for "1 Graph"
+keys r
+wait_for "exec so far: bf16" 60
+keys 4
+wait_for "live: " 30
+T capture-pane -p -t t | grep -q "onednn_verbose,.*,exec," || fail "the log view does not tail the rerun's verbose lines"
+keys Escape
+wait_for "rerun interrupted" 30
+grep -l '"status": *"interrupted"' runs/*/meta.json >/dev/null || fail "no interrupted partial run kept"
+keys Q
+wait_for "EXIT=0"
 
 # C-c quits like an interrupted command (exit 130) and restores the terminal
 keys C-l
