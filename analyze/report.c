@@ -45,7 +45,6 @@ struct load {
     bool too_many;
 };
 
-#define REP_NOISY_SPREAD 3.0 /* max/min iteration time above which the report says the times are noisy */
 #define REP_MAX_EVENTS 20000000L /* ~2.6 GB of events; a longer log is cut first */
 
 static int on_event(void *ctx, const struct vb_event *ve)
@@ -241,59 +240,6 @@ static int cast_owner(const struct report *r, const struct rep_event *ev)
     return ev->node;
 }
 
-/* Compute events the mapper placed only by their kind although the node's
- * shapes are known and differ from the event's: the log is not this graph's
- * (or not at these input shapes). */
-static long count_shape_mismatches(const mapper *m, const struct report *r)
-{
-    long n = 0;
-    for (long i = 0; i < r->n_events; i++) {
-        const struct rep_event *ev = &r->events[i];
-        if (ev->node < 0 || ev->confidence >= 0.65f || !ev->role || strcmp(ev->role, "compute"))
-            continue;
-        struct map_sig ns, es;
-        if (!map_node_sig(m, ev->node, &ns) || !map_sig_of_event(ev->prim, ev->problem, &es) ||
-            ns.kind != es.kind)
-            continue;
-        int nf = ns.nf < es.nf ? ns.nf : es.nf;
-        for (int k = 0; k < nf; k++)
-            if (ns.f[k] >= 0 && es.f[k] >= 0 && ns.f[k] != es.f[k]) {
-                n++;
-                break;
-            }
-    }
-    return n;
-}
-
-/* How much the measured iterations differ: a busy machine or a run too short
- * to reach a steady state shows up here before it misleads anyone. */
-static void iteration_spread(struct report *r, const struct it_result *it, bool measured_any)
-{
-    r->iter_ms_min = r->iter_ms_median = r->iter_ms_max = NAN;
-    r->iter_ms_source = NULL;
-    if (!isnan(it->wall_min)) {
-        r->iter_ms_min = it->wall_min;
-        r->iter_ms_median = it->wall_median;
-        r->iter_ms_max = it->wall_max;
-        r->iter_ms_source = "wall";
-    } else if (measured_any && it->n_iters > 0) {
-        double *sum = xcalloc((size_t)it->n_iters, sizeof *sum);
-        for (long i = 0; i < r->n_events; i++) {
-            const struct rep_event *ev = &r->events[i];
-            if (ev->iteration >= 0 && ev->iteration < it->n_iters && !isnan(ev->time_ms))
-                sum[ev->iteration] += ev->time_ms;
-        }
-        it_spread(sum, it->n_iters, &r->iter_ms_min, &r->iter_ms_median, &r->iter_ms_max);
-        r->iter_ms_source = "primitives";
-        free(sum);
-    }
-    if (r->iter_ms_source && it->n_iters >= 2 && r->iter_ms_min > 0 &&
-        r->iter_ms_max / r->iter_ms_min > REP_NOISY_SPREAD)
-        rep_note(r, "iteration times vary %.1f-fold (%.3f to %.3f ms, median %.3f): the machine was busy "
-                    "or the run is too short; read the times as noisy (more --iters, a quiet machine)",
-                 r->iter_ms_max / r->iter_ms_min, r->iter_ms_min, r->iter_ms_max, r->iter_ms_median);
-}
-
 static void summarize(struct report *r, const int *fused_into, const struct it_result *it)
 {
     const graph *g = r->g;
@@ -386,7 +332,7 @@ static void summarize(struct report *r, const int *fused_into, const struct it_r
     r->reorder_share = total > 0 ? reorder / total : NAN;
     r->wall_ms_per_iter = it->wall_ms_per_iter;
     r->mean_confidence = mapped ? conf / (double)mapped : NAN;
-    iteration_spread(r, it, measured_any);
+    rep_iteration_spread(r, it, measured_any);
 
     /* nodes: those with events, and those fused into one */
     int count = 0;
@@ -732,7 +678,7 @@ struct report *report_from_rundir(const char *dir, const graph *g, const amp_pla
         }
         struct map_stats ms;
         map_events(m, r->events, r->n_events, &ms, e);
-        r->n_shape_mismatch = count_shape_mismatches(m, r);
+        r->n_shape_mismatch = rep_shape_mismatches(m, r);
         memcpy(fused, map_fused_into(m), (size_t)g->n_nodes * sizeof *fused);
         map_free(m);
         /* a TensorFlow run: its step_stats timestamps name the node of most events */

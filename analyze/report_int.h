@@ -18,6 +18,13 @@ struct rep_priv {
 
 static inline struct rep_priv *rpriv(const struct report *r) { return (struct rep_priv *)r->priv; }
 
+struct it_result;
+/* report_checks.c: compute events placed only by kind on a node whose known
+ * shapes differ (a log from another model); the spread of the measured
+ * iterations' times (r->iter_ms_*) with a note when it is noisy. */
+long rep_shape_mismatches(const mapper *m, const struct report *r);
+void rep_iteration_spread(struct report *r, const struct it_result *it, bool measured_any);
+
 /* Fills r->whys and the nodes' why/fix (report_why.c). */
 void rep_diagnose(struct report *r, int top);
 /* Interns s in the report's pool. */
