@@ -369,89 +369,9 @@ static void edge_facts(lay_layout *L, int src, int port, const char **dtype, con
 }
 
 
-#define LAY_FANOUT_MAX 8
-
-static int new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *name);
-
-static int copy_box(lay_layout *L, size_t *cap_nodes, int x)
-{
-    int r = new_node(L, cap_nodes, L->nodes[x].kind, L->nodes[x].name);
-    struct lay_node keep = L->nodes[x];
-    keep.replica_of = L->nodes[x].replica_of >= 0 ? L->nodes[x].replica_of : x;
-    keep.focus = false;
-    L->nodes[r] = keep;
-    return r;
-}
-
-/* A source box (no inputs, or the only input is itself a source) whose
- * output goes to more than LAY_FANOUT_MAX boxes is copied next to each
- * consumer: otherwise dot routes each of those edges through every rank in
- * between and the layout time explodes (and the picture fills with lines). */
-static void replicate_fanout(lay_layout *L, size_t *cap_nodes, size_t *cap_edges)
-{
-    int n0 = L->n_nodes, e0 = L->n_edges;
-    int *indeg = xcalloc((size_t)(n0 ? n0 : 1), sizeof *indeg);
-    int *outdeg = xcalloc((size_t)(n0 ? n0 : 1), sizeof *outdeg);
-    int *parent = xmalloc(sizeof *parent * (size_t)(n0 ? n0 : 1));
-    for (int i = 0; i < n0; i++)
-        parent[i] = -1;
-    for (int k = 0; k < e0; k++) {
-        indeg[L->edges[k].to]++;
-        outdeg[L->edges[k].from]++;
-        parent[L->edges[k].to] = L->edges[k].from;
-    }
-    for (int x = 0; x < n0; x++) {
-        if (outdeg[x] <= LAY_FANOUT_MAX || L->nodes[x].kind == LAY_GROUP)
-            continue;
-        int p = indeg[x] == 1 ? parent[x] : -1;
-        bool is_cast = L->nodes[x].kind == LAY_CAST;
-        if (indeg[x] > 1 || (p >= 0 && indeg[p] > 0 && !is_cast))
-            continue;
-        /* a cast of something that is not a plain source: its copies stand
-         * alone (the tooltip names the source) */
-        if (p >= 0 && (indeg[p] > 0 || L->nodes[p].kind == LAY_GROUP))
-            p = -1;
-        char buf[600];
-        snprintf(buf, sizeof buf, "feeds %d boxes, so it is drawn beside each of them%s%s", outdeg[x],
-                 is_cast ? "; cast of the output of " : "",
-                 is_cast && indeg[x] == 1 ? L->nodes[parent[x]].name : "");
-        const char *why = strpool_intern(L->pool, buf, strlen(buf));
-        bool first = true;
-        for (int k = 0; k < e0; k++) {
-            if (L->edges[k].from != x || L->edges[k].control)
-                continue;
-            if (first) { /* the original keeps its first consumer */
-                first = false;
-                continue;
-            }
-            int r = copy_box(L, cap_nodes, x);
-            L->nodes[r].why = why;
-            L->edges[k].from = r;
-            if (p >= 0) {
-                int rp = copy_box(L, cap_nodes, p);
-                int in = -1;
-                for (int j = 0; j < e0 && in < 0; j++)
-                    if (L->edges[j].from == p && L->edges[j].to == x)
-                        in = j;
-                xgrow(&L->edges, cap_edges, (size_t)L->n_edges + 1, sizeof *L->edges);
-                struct lay_edge *ne = &L->edges[L->n_edges++];
-                *ne = in >= 0 ? L->edges[in] : (struct lay_edge){0};
-                ne->from = rp;
-                ne->to = r;
-                ne->count = 1;
-                ne->pts = NULL;
-                ne->n_pts = 0;
-            }
-        }
-    }
-    free(indeg);
-    free(outdeg);
-    free(parent);
-}
-
 /* ---- build -------------------------------------------------------------------- */
 
-static int new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *name)
+int lay_new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *name)
 {
     xgrow(&L->nodes, cap, (size_t)L->n_nodes + 1, sizeof *L->nodes);
     struct lay_node *n = &L->nodes[L->n_nodes];
@@ -617,7 +537,7 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
                 memset(&L->groups[gi], 0, sizeof L->groups[gi]);
                 L->groups[gi].scope = scope;
                 strmap_put(&scope_group, scope, gi);
-                int ln = new_node(L, &cap_nodes, LAY_GROUP, scope);
+                int ln = lay_new_node(L, &cap_nodes, LAY_GROUP, scope);
                 L->nodes[ln].group = gi;
                 L->nodes[ln].op = "scope";
                 xgrow(&gbox, &cap_gbox, (size_t)gi + 1, sizeof *gbox);
@@ -626,7 +546,7 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
             L->node_of[i] = -2 - gi; /* resolved below */
             continue;
         }
-        int ln = new_node(L, &cap_nodes, LAY_OP, g->nodes[i].name);
+        int ln = lay_new_node(L, &cap_nodes, LAY_OP, g->nodes[i].name);
         struct lay_node *x = &L->nodes[ln];
         x->node = i;
         x->op = g->nodes[i].op;
@@ -704,7 +624,7 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
                     L->node_of[d] == L->node_of[ac->src_node])
                     continue;
                 if (cn < 0) {
-                    cn = new_node(L, &cap_nodes, LAY_CAST, ac->name);
+                    cn = lay_new_node(L, &cap_nodes, LAY_CAST, ac->name);
                     struct lay_node *x = &L->nodes[cn];
                     x->cast = c;
                     x->op = "Cast";
@@ -755,7 +675,7 @@ lay_layout *lay_new(const graph *g, const amp_plan *plan, const struct report *r
     if (opts->edge_labels == 0 || (opts->edge_labels < 0 && L->n_edges > 400))
         for (int k = 0; k < L->n_edges; k++)
             L->edges[k].dtype = L->edges[k].shape = NULL;
-    replicate_fanout(L, &cap_nodes, &cap_edges);
+    lay_replicate_fanout(L, &cap_nodes, &cap_edges);
     make_title(L, opts);
     if (lay_gv_build(L, e) != ST_OK) {
         lay_free(L);

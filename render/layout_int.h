@@ -31,6 +31,12 @@ void lay_html_esc(struct abuf *b, const char *s);
 int lay_scope_assign(const graph *g, const bool *keep, const struct lay_opts *o, int focus, int n_kept,
                      size_t *pl);
 
+/* Appends a zeroed box of kind named name (indices -1) to L->nodes (layout.c). */
+int lay_new_node(lay_layout *L, size_t *cap, enum lay_kind kind, const char *name);
+/* Copies a source box feeding more than a few boxes beside each consumer
+ * (layout_scope.c); called on the built nodes and edges. */
+void lay_replicate_fanout(lay_layout *L, size_t *cap_nodes, size_t *cap_edges);
+
 /* layout_gv.c: build the libcgraph graph from L's nodes/edges (called at
  * the end of lay_new), lay it out, and release it. */
 enum status lay_gv_build(lay_layout *L, struct err *e);

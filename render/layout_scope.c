@@ -1,11 +1,11 @@
-/* layout_scope.c: which name scope each drawn node falls into. Big graphs
+/* layout_scope.c: which box each graph node is drawn in. Big graphs
  * are drawn with their scopes collapsed, TensorBoard-style: in auto mode the
  * deepest scope depth whose drawing stays under max_visible boxes; on top of
  * that the caller can open a scope (its sub-scopes are drawn, one level
  * down) or close one (drawn as one box whatever its size), which is what the
  * TUI's +/- do on the scope under the cursor. A constant or input read from
- * many scopes stays out of its scope's box so it can be drawn beside each
- * consumer.
+ * many scopes stays out of its scope's box, and any source box feeding many
+ * boxes is copied beside each consumer (lay_replicate_fanout).
  */
 #include "render/layout_int.h"
 
@@ -187,4 +187,85 @@ int lay_scope_assign(const graph *g, const bool *keep, const struct lay_opts *o,
     strpool_free(pool);
     free(forced);
     return depth;
+}
+
+/* ---- sources drawn beside their consumers -------------------------------- */
+
+#define LAY_FANOUT_MAX 8
+
+
+static int copy_box(lay_layout *L, size_t *cap_nodes, int x)
+{
+    int r = lay_new_node(L, cap_nodes, L->nodes[x].kind, L->nodes[x].name);
+    struct lay_node keep = L->nodes[x];
+    keep.replica_of = L->nodes[x].replica_of >= 0 ? L->nodes[x].replica_of : x;
+    keep.focus = false;
+    L->nodes[r] = keep;
+    return r;
+}
+
+/* A source box (no inputs, or the only input is itself a source) whose
+ * output goes to more than LAY_FANOUT_MAX boxes is copied next to each
+ * consumer: otherwise dot routes each of those edges through every rank in
+ * between and the layout time explodes (and the picture fills with lines). */
+void lay_replicate_fanout(lay_layout *L, size_t *cap_nodes, size_t *cap_edges)
+{
+    int n0 = L->n_nodes, e0 = L->n_edges;
+    int *indeg = xcalloc((size_t)(n0 ? n0 : 1), sizeof *indeg);
+    int *outdeg = xcalloc((size_t)(n0 ? n0 : 1), sizeof *outdeg);
+    int *parent = xmalloc(sizeof *parent * (size_t)(n0 ? n0 : 1));
+    for (int i = 0; i < n0; i++)
+        parent[i] = -1;
+    for (int k = 0; k < e0; k++) {
+        indeg[L->edges[k].to]++;
+        outdeg[L->edges[k].from]++;
+        parent[L->edges[k].to] = L->edges[k].from;
+    }
+    for (int x = 0; x < n0; x++) {
+        if (outdeg[x] <= LAY_FANOUT_MAX || L->nodes[x].kind == LAY_GROUP)
+            continue;
+        int p = indeg[x] == 1 ? parent[x] : -1;
+        bool is_cast = L->nodes[x].kind == LAY_CAST;
+        if (indeg[x] > 1 || (p >= 0 && indeg[p] > 0 && !is_cast))
+            continue;
+        /* a cast of something that is not a plain source: its copies stand
+         * alone (the tooltip names the source) */
+        if (p >= 0 && (indeg[p] > 0 || L->nodes[p].kind == LAY_GROUP))
+            p = -1;
+        char buf[600];
+        snprintf(buf, sizeof buf, "feeds %d boxes, so it is drawn beside each of them%s%s", outdeg[x],
+                 is_cast ? "; cast of the output of " : "",
+                 is_cast && indeg[x] == 1 ? L->nodes[parent[x]].name : "");
+        const char *why = strpool_intern(L->pool, buf, strlen(buf));
+        bool first = true;
+        for (int k = 0; k < e0; k++) {
+            if (L->edges[k].from != x || L->edges[k].control)
+                continue;
+            if (first) { /* the original keeps its first consumer */
+                first = false;
+                continue;
+            }
+            int r = copy_box(L, cap_nodes, x);
+            L->nodes[r].why = why;
+            L->edges[k].from = r;
+            if (p >= 0) {
+                int rp = copy_box(L, cap_nodes, p);
+                int in = -1;
+                for (int j = 0; j < e0 && in < 0; j++)
+                    if (L->edges[j].from == p && L->edges[j].to == x)
+                        in = j;
+                xgrow(&L->edges, cap_edges, (size_t)L->n_edges + 1, sizeof *L->edges);
+                struct lay_edge *ne = &L->edges[L->n_edges++];
+                *ne = in >= 0 ? L->edges[in] : (struct lay_edge){0};
+                ne->from = rp;
+                ne->to = r;
+                ne->count = 1;
+                ne->pts = NULL;
+                ne->n_pts = 0;
+            }
+        }
+    }
+    free(indeg);
+    free(outdeg);
+    free(parent);
 }
