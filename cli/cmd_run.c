@@ -137,7 +137,6 @@ static void install_sigint(struct sigaction *old_int, struct sigaction *old_term
 
 /* ---- options ---------------------------------------------------------------- */
 
-
 static bool parse_int(const char *s, int lo, int hi, int *out)
 {
     char *end;
