@@ -51,7 +51,7 @@ static void usage(FILE *f)
     static const char *const steps[][2] = {
         {"ampscope run samples/mnist_convnet.pb", "run a sample: what ran in bf16/AMX"},
         {"ampscope amp samples/mlp.pb", "predict TF's bf16 painting"},
-        {"ampscope run -- python infer.py", "your own program, run under ampscope"},
+        {"ampscope run -- python infer.py", "your own program, under ampscope"},
         {"ONEDNN_VERBOSE=1 python infer.py > log.txt", "or with a log you keep yourself"},
         {"ampscope logs log.txt", "what executed, bf16/AMX share"},
         {"ampscope analyze model.pb --log log.txt", "the same per node, from that log"},
