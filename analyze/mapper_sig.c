@@ -147,23 +147,29 @@ static int parse_dim_groups(const char *s, struct dims *g, int max)
     return ng;
 }
 
+/* a * b of sizes, -1 when either is unknown or the product overflows (a
+ * damaged or hostile problem string must not wrap into a plausible size) */
+static int64_t mul_known(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
+        return -1;
+    return r;
+}
+
 static int64_t dims_elems(const struct dims *d)
 {
     if (d->n == 0)
         return -1;
     int64_t e = 1;
     for (int i = 0; i < d->n; i++) {
-        if (d->d[i] < 0)
+        e = mul_known(e, d->d[i]);
+        if (e < 0)
             return -1;
-        e *= d->d[i];
     }
     return e;
 }
 
-static int64_t mul_known(int64_t a, int64_t b)
-{
-    return (a < 0 || b < 0) ? -1 : a * b;
-}
 
 int64_t map_problem_elems(const char *problem)
 {
@@ -178,7 +184,7 @@ int64_t map_problem_elems(const char *problem)
     int64_t mb = tok_get(t, n, "mb", -1), ic = tok_get(t, n, "ic", -1);
     if (mb < 0 || ic < 0)
         return -1;
-    int64_t e = mb * ic;
+    int64_t e = mul_known(mb, ic);
     e = mul_known(e, tok_get(t, n, "id", 1));
     e = mul_known(e, tok_get(t, n, "ih", 1));
     e = mul_known(e, tok_get(t, n, "iw", 1));
@@ -253,7 +259,7 @@ static void conv_from_tokens(struct map_sig *s, const struct tok *t, int n)
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         sig_push(s, v[i]);
     s->dst_elems = mul_known(mul_known(mul_known(mul_known(mb, oc), od), oh), ow);
-    s->aux_elems = (g > 0 && ic >= 0 && oc >= 0) ? oc * (ic / g) * kd * kh * kw : -1;
+    s->aux_elems = g > 0 && ic >= 0 ? mul_known(mul_known(mul_known(mul_known(oc, ic / g), kd), kh), kw) : -1;
 }
 
 static void pool_from_tokens(struct map_sig *s, const struct tok *t, int n)
@@ -400,9 +406,9 @@ int64_t map_shape_elems(const struct g_shape *s)
         return -1;
     int64_t e = 1;
     for (int i = 0; i < s->rank && i < G_MAX_RANK; i++) {
-        if (s->dim[i] < 0)
+        e = mul_known(e, s->dim[i]);
+        if (e < 0)
             return -1;
-        e *= s->dim[i];
     }
     return e;
 }
@@ -577,9 +583,9 @@ static int64_t einsum_k(const graph *g, int n)
         if (idx >= s0->rank)
             return -1;
         if (in_b && !in_out) {
-            if (s0->dim[idx] < 0)
+            k = mul_known(k, s0->dim[idx]);
+            if (k < 0)
                 return -1;
-            k *= s0->dim[idx];
         }
         idx++;
     }

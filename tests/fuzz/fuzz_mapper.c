@@ -12,6 +12,7 @@
 #include "analyze/graph.h"
 #include "analyze/iterations.h"
 #include "analyze/mapper.h"
+#include "analyze/mapper_int.h"
 #include "logs/verbose.h"
 
 static const char graph_txt[] =

@@ -58,6 +58,12 @@ static void test_sig_conv_eras(void **state)
     assert_true(map_sig_of_event("convolution",
                                  "mb1_ic2oc20_id13od13kd7sd1dd0pd3_ih14oh14kh5sh1dh0ph2_iw8ow8kw5sw1dw0pw2", &s));
     assert_int_equal(s.dst_elems, 20 * 13 * 14 * 8);
+    /* sizes whose product overflows are unknown, not wrapped (fuzz finding) */
+    assert_true(map_sig_of_event("convolution",
+                                 "mb9999999999999999_ic28oc3000_ih40oh1600kh10sh2dh0ph0_iw7ow400kw4sw1dw0pw0", &s));
+    assert_int_equal(s.dst_elems, -1);
+    assert_int_equal(s.aux_elems, 3000 * 28 * 10 * 4);
+    assert_int_equal(map_problem_elems("mb9999999999999999ic999999ih99iw99"), -1);
 }
 
 static void test_sig_gemm_eras(void **state)
