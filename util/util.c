@@ -243,7 +243,7 @@ void abuf_json_num(struct abuf *b, double v)
 {
     if (isnan(v) || isinf(v))
         abuf_puts(b, "null");
-    else if (v == (double)(long long)v && fabs(v) < 1e15)
+    else if (fabs(v) < 1e15 && v == (double)(long long)v) /* range first: the cast of a huge value is undefined */
         abuf_printf(b, "%lld", (long long)v);
     else
         abuf_printf(b, "%.6g", v);

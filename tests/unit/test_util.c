@@ -30,7 +30,9 @@ static void test_abuf_json(void **state)
     abuf_json_num(&b, 0.25);
     abuf_putc(&b, ' ');
     abuf_json_num(&b, NAN);
-    assert_string_equal(b.data, "3 0.25 null");
+    abuf_putc(&b, ' ');
+    abuf_json_num(&b, 1.2222222222222222e19); /* beyond long long: no cast (fuzz finding) */
+    assert_string_equal(b.data, "3 0.25 null 1.22222e+19");
     b.len = 0;
     for (int i = 0; i < 10000; i++)
         abuf_printf(&b, "%d,", i);
