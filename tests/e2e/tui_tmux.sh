@@ -1,10 +1,11 @@
 #!/bin/bash
 # tui_tmux: the real binary in a real terminal (tmux, 80x24): what headless
-# curses cannot show. Open a run, move to a node and check its details, put
-# MatMul on the deny list and see the prediction, rerun and see the diff,
-# resize to 200x50, quit with the terminal restored; a long rerun streams its
-# events in before it ends and Esc cancels it; NO_COLOR really drops the
-# colours; a crash signal still restores the terminal. Screens are polled
+# curses cannot show. Open a run, move to a node and check its details,
+# close its scope with - and open it with +, put MatMul on the deny list and
+# see the prediction, rerun and see the diff, resize to 200x50, quit with the
+# terminal restored; a long rerun streams its events in before it ends and
+# Esc cancels it; NO_COLOR really drops the colours; a crash signal still
+# restores the terminal. Screens are polled
 # with capture-pane until the expected text shows (no fixed sleeps).
 set -u
 command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
@@ -47,6 +48,19 @@ wait_for "dense/MatMul  (MatMul)"
 wait_for "executed  bf16"
 keys q
 wait_for "1 Graph"
+
+# - closes the scope around the cursor's node into one box, + opens it again
+# with the cursor on its first node
+wait_for "24 nodes: 24 boxes, 0 scopes"
+keys -- -
+wait_for "closed dense:"
+wait_for "scope 7 nodes"
+wait_for "scope dense: 7 nodes"
+T capture-pane -p -t t | grep -q "dense/MatMul " && fail "dense/MatMul still drawn after - closed its scope"
+keys +
+wait_for "opened dense: 24 boxes"
+wait_for "24 nodes: 24 boxes, 0 scopes"
+T capture-pane -p -t t | tail -3 | head -1 | grep -q "^dense/" || fail "the cursor is not on a node of the opened scope"
 
 # MatMul to deny in the op types view: the prediction shows at once
 keys 3
