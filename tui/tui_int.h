@@ -523,6 +523,9 @@ bool tui_rerun_active(const struct tui_app *a);
 void tui_rerun_status(const struct tui_app *a, char *buf, size_t size);
 /* Sorts the nodes view by column col (the :sort command). */
 void tui_nodes_sort(struct tui_app *a, int col);
+/* The nodes view's column widths (w[COL__COUNT]) for a screen W wide: the
+ * name column takes the spare width, the others keep their natural one. */
+void tui_nodes_widths(const struct tui_model *m, int W, int *w);
 /* Opens the text view with lines (taken). */
 void tui_show_text(struct tui_app *a, const char *title, char **lines, int n);
 

@@ -64,10 +64,13 @@ static void nodes_done(struct tui_view *v)
     p->n = 0;
 }
 
-/* Column widths for the screen width W: op and kernel as wide as their
- * longest value (capped), names take what is left but no more than the
- * longest name needs; what is still spare goes to the kernel column. */
-static void widths(const struct tui_model *m, int W, int *w)
+/* Column widths for the screen width W: every column but the name as wide
+ * as its longest value needs (op types capped at 20; on narrow screens the
+ * kernel shown as a short ISA name), the name column takes what is left, up
+ * to what the longest name needs; what is still spare goes to the kernel
+ * column. Names are the long field: when they would get fewer than 20
+ * columns the op column gives back what they lack, down to 11 columns. */
+void tui_nodes_widths(const struct tui_model *m, int W, int *w)
 {
     for (int c = 0; c < COL__COUNT; c++)
         w[c] = col_w[c];
@@ -81,13 +84,13 @@ static void widths(const struct tui_model *m, int W, int *w)
         k = tui_strwidth(r->impl);
         li = k > li ? k : li;
     }
+    w[COL_OP] = lo < 20 ? lo : 20;
     if (W < 100) {
-        w[COL_OP] = lo < 11 ? lo : 11;
         w[COL_ISA] = 11;
         w[COL_TIME] = 7;
     } else {
-        w[COL_OP] = lo < 20 ? lo : 20;
-        w[COL_ISA] = li < (W >= 140 ? 30 : 20) ? li : (W >= 140 ? 30 : 20);
+        int cap = W >= 140 ? 30 : 20;
+        w[COL_ISA] = li < cap ? li : cap;
     }
     if (w[COL_OP] < 6)
         w[COL_OP] = 6;
@@ -95,6 +98,14 @@ static void widths(const struct tui_model *m, int W, int *w)
     for (int c = 1; c < COL__COUNT; c++)
         used += w[c] + 1;
     w[COL_NAME] = W - used - 1;
+    int want = ln + 1 < 20 ? ln + 1 : 20;
+    if (w[COL_NAME] < want && w[COL_OP] > 11) {
+        int give = want - w[COL_NAME];
+        if (give > w[COL_OP] - 11)
+            give = w[COL_OP] - 11;
+        w[COL_OP] -= give;
+        w[COL_NAME] += give;
+    }
     if (w[COL_NAME] > ln + 1) { /* spare room: the kernel column first */
         int spare = w[COL_NAME] - (ln + 1);
         w[COL_NAME] = ln + 1;
@@ -135,7 +146,7 @@ static void nodes_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas 
 {
     struct nodes_view *p = v->priv;
     int w[COL__COUNT];
-    widths(&a->m, c->w, w);
+    tui_nodes_widths(&a->m, c->w, w);
     /* header */
     int x = 0;
     cv_fill(c, y0, 0, c->w, C_HEADER | A_UNDER_);

@@ -123,8 +123,10 @@ static void runs_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *
         }
     }
     cv_fill(c, y0 + h - 1, 0, c->w, C_NORMAL);
-    cv_put(c, y0 + h - 1, 0, "Enter on a run: diff against the current run   o: open it   Enter on a node: details",
-           c->w, C_HEADER);
+    char fit[256];
+    tui_fit_words(fit, sizeof fit, "Enter on a run: diff against the current run   o: open it   Enter on a node: details",
+                  c->w);
+    cv_put(c, y0 + h - 1, 0, fit, c->w, C_HEADER);
 }
 
 static unsigned runs_request(struct tui_app *a, struct tui_view *v, enum tui_req r)

@@ -397,6 +397,74 @@ static void test_app_resize(void **state)
     tui_app_done(&a);
 }
 
+/* The nodes view's columns: names take the spare width, the others their
+ * natural width (the longest op type, the short ISA on narrow screens). */
+static void test_nodes_widths(void **state)
+{
+    (void)state;
+    struct tui_model m;
+    struct err e = {0};
+    assert_int_equal(tm_load_graph(&m, load_sample("transformer_block.pb"), NULL, &e), ST_OK);
+    int ln = 0, lo = 0, li = 0;
+    for (int i = 0; i < m.n_rows; i++) {
+        int k = tui_strwidth(m.rows[i].name);
+        ln = k > ln ? k : ln;
+        k = tui_strwidth(m.rows[i].op);
+        lo = k > lo ? k : lo;
+        k = tui_strwidth(m.rows[i].impl);
+        li = k > li ? k : li;
+    }
+    li = li > 8 ? li : 8; /* "isa/impl" */
+    assert_int_equal(lo, 17); /* SquaredDifference */
+    assert_true(ln > 20);
+    int w[COL__COUNT];
+    /* 80 columns: every column natural but the op type, which gives back 4
+     * of its 17 so that names keep 20 */
+    tui_nodes_widths(&m, 80, w);
+    assert_int_equal(w[COL_OP], 13);
+    assert_int_equal(w[COL_PLANNED], 5);
+    assert_int_equal(w[COL_EXEC], 5);
+    assert_int_equal(w[COL_ISA], 11);
+    assert_int_equal(w[COL_TIME], 7);
+    assert_int_equal(w[COL_SHARE], 6);
+    assert_int_equal(w[COL_CASTS], 5);
+    int sum = 0;
+    for (int c = 0; c < COL__COUNT; c++)
+        sum += w[c] + 1;
+    assert_int_equal(sum, 80);
+    assert_int_equal(w[COL_NAME], 20);
+    /* 120 columns: the whole longest name, the spare to the kernel */
+    tui_nodes_widths(&m, 120, w);
+    assert_int_equal(w[COL_OP], 17);
+    assert_int_equal(w[COL_NAME], ln + 1);
+    sum = 0;
+    for (int c = 0; c < COL__COUNT; c++)
+        sum += w[c] + 1;
+    assert_true(sum <= 120);
+    assert_int_equal(w[COL_ISA], li); /* no run: the header's width */
+    /* 200 columns: every column natural, the kernel in full */
+    tui_nodes_widths(&m, 200, w);
+    assert_int_equal(w[COL_NAME], ln + 1);
+    assert_int_equal(w[COL_OP], 17);
+    assert_int_equal(w[COL_ISA], li);
+    assert_int_equal(w[COL_TIME], 8);
+    /* the screen drawn at 80x24: BatchMatMulV2 whole, no row wider */
+    struct tui_app a;
+    assert_int_equal(tui_app_init_graph(&a, load_sample("transformer_block.pb"), 80, 24, &e), ST_OK);
+    keys(&a, "2");
+    tui_app_command(&a, "filter op:BatchMatMulV2");
+    char *t = screen_text(&a);
+    assert_non_null(strstr(t, "attn/MatMul          BatchMatMulV2 bf16"));
+    for (int y = 0; y < a.cv.h; y++) {
+        char row[1024];
+        cv_row(&a.cv, y, row, sizeof row);
+        assert_true(tui_strwidth(row) <= 80);
+    }
+    free(t);
+    tui_app_done(&a);
+    tm_done(&m);
+}
+
 static void test_app_utf8_long_names(void **state)
 {
     (void)state;
@@ -589,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_app_views),
         cmocka_unit_test(test_app_resize),
         cmocka_unit_test(test_app_utf8_long_names),
+        cmocka_unit_test(test_nodes_widths),
         cmocka_unit_test(test_rerun),
     };
     return cmocka_run_group_tests_name("tui", tests, setup, teardown);
