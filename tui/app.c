@@ -663,7 +663,7 @@ void tui_app_draw(struct tui_app *a)
         cv_set(c, my, w < c->w ? w : c->w - 1, c->ascii ? '_' : 0x2581, C_NORMAL | A_BOLD_);
     } else if (tui_rerun_active(a)) {
         char p[300];
-        tui_rerun_status(a, p, sizeof p);
+        tui_rerun_status(a, p, sizeof p, c->w - 1); /* the last cell of the screen stays blank */
         cv_put(c, my, 0, p, c->w, C_PREDICTED | A_BOLD_);
     } else {
         char fit[sizeof a->msg + 8];

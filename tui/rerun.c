@@ -280,7 +280,7 @@ unsigned tui_rerun_cancel(struct tui_app *a)
     return rr_finish(a);
 }
 
-void tui_rerun_status(const struct tui_app *a, char *buf, size_t size)
+void tui_rerun_status(const struct tui_app *a, char *buf, size_t size, int width)
 {
     const struct tui_rerun *r = a->rr;
     if (!r) {
@@ -289,10 +289,34 @@ void tui_rerun_status(const struct tui_app *a, char *buf, size_t size)
     }
     double el = (util_now_ms() - r->t0) / 1000.0;
     const struct tui_live *l = &r->live;
-    char live[160] = "";
-    if (l->exec)
-        snprintf(live, sizeof live, "  %ld exec so far: bf16 %.0f%%, AMX %.0f%% of compute", l->exec,
-                 l->ms > 0 ? 100 * l->ms_bf16 / l->ms : 0.0, l->ms > 0 ? 100 * l->ms_amx / l->ms : 0.0);
-    snprintf(buf, size, "rerun %s: %d/%d passes  %.1f s%s  (Esc cancels)", r->pg.phase ? r->pg.phase : "running",
-             r->pg.iter_done, r->pg.iter_total, el, live);
+    const char *phase = r->pg.phase ? r->pg.phase : "running";
+    double bf = l->ms > 0 ? 100 * l->ms_bf16 / l->ms : 0.0, amx = l->ms > 0 ? 100 * l->ms_amx / l->ms : 0.0;
+    /* the longest form that fits: the hint, then "of compute", the phase and
+     * the elapsed time go before the passes and the live counts */
+    char t[5][300];
+    int n = 0;
+    if (l->exec) {
+        snprintf(t[n++], sizeof t[0], "rerun %s: %d/%d passes  %.1f s  %ld exec so far: bf16 %.0f%%, AMX %.0f%% of compute  (Esc cancels)",
+                 phase, r->pg.iter_done, r->pg.iter_total, el, l->exec, bf, amx);
+        snprintf(t[n++], sizeof t[0], "rerun %s: %d/%d passes  %.1f s  %ld exec so far: bf16 %.0f%%, AMX %.0f%%",
+                 phase, r->pg.iter_done, r->pg.iter_total, el, l->exec, bf, amx);
+        snprintf(t[n++], sizeof t[0], "rerun %d/%d passes  %.1f s  %ld exec so far: bf16 %.0f%%, AMX %.0f%%",
+                 r->pg.iter_done, r->pg.iter_total, el, l->exec, bf, amx);
+        snprintf(t[n++], sizeof t[0], "rerun %d/%d  %ld exec so far: bf16 %.0f%%, AMX %.0f%%", r->pg.iter_done,
+                 r->pg.iter_total, l->exec, bf, amx);
+        snprintf(t[n++], sizeof t[0], "rerun %d/%d  %ld exec: bf16 %.0f%% AMX %.0f%%", r->pg.iter_done,
+                 r->pg.iter_total, l->exec, bf, amx);
+    } else {
+        snprintf(t[n++], sizeof t[0], "rerun %s: %d/%d passes  %.1f s  (Esc cancels)", phase, r->pg.iter_done,
+                 r->pg.iter_total, el);
+        snprintf(t[n++], sizeof t[0], "rerun %s: %d/%d passes  %.1f s", phase, r->pg.iter_done, r->pg.iter_total, el);
+        snprintf(t[n++], sizeof t[0], "rerun %d/%d  %.1f s", r->pg.iter_done, r->pg.iter_total, el);
+    }
+    int k = 0;
+    while (k < n - 1 && width > 0 && tui_strwidth(t[k]) > width)
+        k++;
+    if (width > 0)
+        tui_fit_words(buf, size, t[k], width);
+    else
+        snprintf(buf, size, "%s", t[k]);
 }

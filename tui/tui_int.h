@@ -520,7 +520,9 @@ struct tui_live {
 /* The live state of the rerun in progress, NULL when none. */
 const struct tui_live *tui_rerun_live(const struct tui_app *a);
 bool tui_rerun_active(const struct tui_app *a);
-void tui_rerun_status(const struct tui_app *a, char *buf, size_t size);
+/* The rerun's progress line, the longest form that fits width columns
+ * (lesser fields dropped first; width <= 0: the full form). */
+void tui_rerun_status(const struct tui_app *a, char *buf, size_t size, int width);
 /* Sorts the nodes view by column col (the :sort command). */
 void tui_nodes_sort(struct tui_app *a, int col);
 /* The nodes view's column widths (w[COL__COUNT]) for a screen W wide: the

@@ -573,6 +573,16 @@ static void test_rerun(void **state)
     char *s = screen_text(&a);
     assert_non_null(strstr(s, "rerun"));
     free(s);
+    /* the progress line fits the width it is given, lesser fields dropped */
+    char st[400];
+    tui_rerun_status(&a, st, sizeof st, 0);
+    assert_non_null(strstr(st, "(Esc cancels)"));
+    int widths[] = {200, 80, 40, 24};
+    for (size_t i = 0; i < sizeof widths / sizeof *widths; i++) {
+        tui_rerun_status(&a, st, sizeof st, widths[i]);
+        assert_true(tui_strwidth(st) <= widths[i]);
+        assert_true(!strncmp(st, "rerun ", 6));
+    }
     wait_rerun(&a);
     if (!a.m.has_run)
         fail_msg("first run: %s", a.msg);
