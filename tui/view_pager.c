@@ -93,10 +93,15 @@ static void pg_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *c,
             cv_put(c, y0 + y, seg[k].x, row, c->w - seg[k].x, at);
         }
     }
+    bool links = false; /* help and env text have none: no hint then */
+    for (int i = 0; i < p->n && !links; i++)
+        links = p->link[i] >= 0;
     char foot[200];
-    snprintf(foot, sizeof foot, "line %d of %d   Enter follows a node link   q back",
-             p->n ? v->cursor + 1 : 0, p->n);
-    cv_put(c, y0 + h - 1, 0, foot, c->w, C_HEADER);
+    snprintf(foot, sizeof foot, "line %d of %d   %sq back", p->n ? v->cursor + 1 : 0, p->n,
+             links ? "Enter follows a node link   " : "");
+    char fit[220];
+    tui_fit_words(fit, sizeof fit, foot, c->w);
+    cv_put(c, y0 + h - 1, 0, fit, c->w, C_HEADER);
 }
 
 static unsigned pg_request(struct tui_app *a, struct tui_view *v, enum tui_req r)
