@@ -401,3 +401,37 @@ enum status rundir_create(const char *base, const char *model_name, char *out, s
     }
     return err_set(e, ST_ELIMIT, "cannot find a free run directory name under %s", base);
 }
+
+/* ---- the SavedModel selection ------------------------------------------- */
+
+enum status rundir_write_select(const char *dir, const char *tag, const char *signature, struct err *e)
+{
+    if ((!tag || !*tag) && (!signature || !*signature))
+        return ST_OK;
+    char path[PATH_MAX];
+    rundir_path(dir, RUNDIR_SELECT, path, sizeof path);
+    char *text = xasprintf("tag=%s\nsignature=%s\n", tag ? tag : "", signature ? signature : "");
+    enum status st = util_write_file_atomic(path, text, strlen(text), e);
+    free(text);
+    return st;
+}
+
+bool rundir_read_select(const char *dir, struct rundir_select *out)
+{
+    memset(out, 0, sizeof *out);
+    char path[PATH_MAX];
+    rundir_path(dir, RUNDIR_SELECT, path, sizeof path);
+    char *data = NULL;
+    size_t len = 0;
+    struct err e;
+    if (util_read_file(path, 4096, &data, &len, &e) != ST_OK)
+        return false;
+    for (char *save = NULL, *t = strtok_r(data, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        if (!strncmp(t, "tag=", 4))
+            string_copy(out->tag, t + 4);
+        else if (!strncmp(t, "signature=", 10))
+            string_copy(out->signature, t + 10);
+    }
+    free(data);
+    return true;
+}

@@ -94,6 +94,18 @@ enum status rundir_parse_meta(const char *data, size_t len, const char *path,
                               struct rundir_meta *m, struct err *e);
 /* Writes meta.json atomically. */
 enum status rundir_write_meta(const char *dir, const struct rundir_meta *m, struct err *e);
+
+/* The SavedModel selection a run loaded its model with (meta graph tag and
+ * signature), kept in RUNDIR_SELECT ("tag=...\nsignature=...\n") so open,
+ * export and the TUI load the same graph. No file when neither was given. */
+#define RUNDIR_SELECT "model.select"
+struct rundir_select {
+    char tag[128];            /* "" = the default (serve) */
+    char signature[256];      /* "" = the default (serving_default) */
+};
+enum status rundir_write_select(const char *dir, const char *tag, const char *signature, struct err *e);
+/* False (and *out empty) when the run has no selection file. */
+bool rundir_read_select(const char *dir, struct rundir_select *out);
 /* dir/name into buf. */
 void rundir_path(const char *dir, const char *name, char *buf, size_t size);
 /* Whether path looks like a run directory (has meta.json). */

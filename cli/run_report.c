@@ -192,35 +192,18 @@ int rr_check(const char *cmd, const char *dir, const struct rr_opts *o)
 
 enum status rr_write_select(const char *dir, const struct graph_load_opts *lo, struct err *e)
 {
-    if (!lo || (!lo->tag && !lo->signature))
-        return ST_OK;
-    char path[PATH_MAX];
-    rundir_path(dir, RR_SELECT, path, sizeof path);
-    char *text = xasprintf("tag=%s\nsignature=%s\n", lo->tag ? lo->tag : "",
-                           lo->signature ? lo->signature : "");
-    enum status st = util_write_file_atomic(path, text, strlen(text), e);
-    free(text);
-    return st;
+    return lo ? rundir_write_select(dir, lo->tag, lo->signature, e) : ST_OK;
 }
 
-/* The run's SavedModel selection from RR_SELECT into lo (strings in buf). */
-static void read_select(const char *dir, struct graph_load_opts *lo, char *buf, size_t size)
+/* The run's SavedModel selection (RUNDIR_SELECT) into lo (strings in sel). */
+static void read_select(const char *dir, struct graph_load_opts *lo, struct rundir_select *sel)
 {
-    char path[PATH_MAX];
-    rundir_path(dir, RR_SELECT, path, sizeof path);
-    char *data = NULL;
-    size_t len = 0;
-    struct err e;
-    if (util_read_file(path, 4096, &data, &len, &e) != ST_OK)
+    if (!rundir_read_select(dir, sel))
         return;
-    string_copy_n(buf, size, data);
-    free(data);
-    for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-        if (!strncmp(t, "tag=", 4) && t[4])
-            lo->tag = t + 4;
-        else if (!strncmp(t, "signature=", 10) && t[10])
-            lo->signature = t + 10;
-    }
+    if (sel->tag[0])
+        lo->tag = sel->tag;
+    if (sel->signature[0])
+        lo->signature = sel->signature;
 }
 
 int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr_ctx *c)
@@ -238,11 +221,11 @@ int rr_load(const char *cmd, const char *dir, const struct rr_opts *o, struct rr
         return CLI_USAGE;
     }
     struct graph_load_opts lo = {0};
-    char selbuf[4096];
+    struct rundir_select selbuf;
     if (o && o->load)
         lo = *o->load;
     else
-        read_select(dir, &lo, selbuf, sizeof selbuf);
+        read_select(dir, &lo, &selbuf);
     c->g = graph_load(c->model_path, &lo, &e);
     if (!c->g) {
         cli_error(&e);

@@ -27,7 +27,7 @@ struct rr_ctx {
 
 /* The SavedModel selection a run used (--tag/--signature), kept beside the
  * model copy as "tag=T\nsignature=S\n" because meta.json has no field for it. */
-#define RR_SELECT "model.select"
+#define RR_SELECT RUNDIR_SELECT
 
 struct rr_opts {
     const char *model;        /* override of the model path, NULL = from the run */

@@ -181,7 +181,14 @@ enum status tm_load(struct tui_model *m, const struct tui_opts *o, struct err *e
     } else {
         return err_set(e, ST_EINVAL, "nothing to show: give a run directory or a model");
     }
-    graph *g = graph_load(model, NULL, e);
+    /* the run's SavedModel selection, as run recorded it (open/export too) */
+    struct rundir_select sel;
+    struct graph_load_opts lo = {0};
+    if (o->run_dir && rundir_read_select(o->run_dir, &sel)) {
+        lo.tag = sel.tag[0] ? sel.tag : NULL;
+        lo.signature = sel.signature[0] ? sel.signature : NULL;
+    }
+    graph *g = graph_load(model, &lo, e);
     if (!g) {
         for (int i = 0; i < n_binds; i++)
             g_input_bind_done(&binds[i]);

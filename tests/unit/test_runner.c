@@ -233,6 +233,27 @@ static void test_proc_tee_lines(void **state)
     free(se);
 }
 
+/* The SavedModel selection beside meta.json: written only when given, read back. */
+static void test_select_roundtrip(void **state)
+{
+    (void)state;
+    char dir[PATH_MAX];
+    path_in(dir, sizeof dir, "sel1");
+    struct err e = {0};
+    assert_int_equal(util_mkdirs(dir, &e), ST_OK);
+    struct rundir_select sel;
+    assert_int_equal(rundir_write_select(dir, NULL, "", &e), ST_OK);
+    assert_false(rundir_read_select(dir, &sel)); /* nothing given: no file */
+    assert_int_equal(rundir_write_select(dir, NULL, "regress_x2_to_y3", &e), ST_OK);
+    assert_true(rundir_read_select(dir, &sel));
+    assert_string_equal(sel.tag, "");
+    assert_string_equal(sel.signature, "regress_x2_to_y3");
+    assert_int_equal(rundir_write_select(dir, "serve,gpu", "s", &e), ST_OK);
+    assert_true(rundir_read_select(dir, &sel));
+    assert_string_equal(sel.tag, "serve,gpu");
+    assert_string_equal(sel.signature, "s");
+}
+
 /* ---- meta.json ------------------------------------------------------------- */
 
 static void test_meta_roundtrip_and_damage(void **state)
@@ -716,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_proc_tee),
         cmocka_unit_test(test_proc_tee_lines),
         cmocka_unit_test(test_meta_roundtrip_and_damage),
+        cmocka_unit_test(test_select_roundtrip),
         cmocka_unit_test(test_embedded_samples_f32),
         cmocka_unit_test(test_embedded_samples_bf16),
         cmocka_unit_test(test_embedded_unsupported_ops),
