@@ -182,8 +182,10 @@ unsigned tv_move(struct tui_view *v, enum tui_req r, int h)
     switch (r) {
     case REQ_MOVE_UP: v->cursor--; break;
     case REQ_MOVE_DOWN: v->cursor++; break;
-    case REQ_PAGE_UP: v->cursor -= h > 1 ? h - 1 : 1; break;
-    case REQ_PAGE_DOWN: v->cursor += h > 1 ? h - 1 : 1; break;
+    /* a page turns the view too (as less does), not only the cursor: the
+     * first Space on a fresh page must show new lines */
+    case REQ_PAGE_UP: v->cursor -= h > 1 ? h - 1 : 1, v->top -= h > 1 ? h - 1 : 1; break;
+    case REQ_PAGE_DOWN: v->cursor += h > 1 ? h - 1 : 1, v->top += h > 1 ? h - 1 : 1; break;
     case REQ_HOME: v->cursor = 0; break;
     case REQ_END: v->cursor = v->lines - 1; break;
     default: return 0;

@@ -529,8 +529,14 @@ static int row_cmp(const void *pa, const void *pb)
     case COL_PLANNED: c = strcmp(a->planned, b->planned); break;
     case COL_EXEC: c = strcmp(a->executed, b->executed); break;
     case COL_ISA: c = strcmp(a->impl, b->impl); break;
-    case COL_TIME: c = cmp_num(a->time_ms, b->time_ms); break;
-    case COL_SHARE: c = cmp_num(a->share, b->share); break;
+    case COL_TIME:
+    case COL_SHARE: {
+        double x = sort_col == COL_TIME ? a->time_ms : a->share, y = sort_col == COL_TIME ? b->time_ms : b->share;
+        if (isnan(x) != isnan(y)) /* unknown (not run) last, whatever the direction */
+            return isnan(x) ? 1 : -1;
+        c = cmp_num(x, y);
+        break;
+    }
     case COL_CASTS: c = a->casts - b->casts; break;
     default: break;
     }

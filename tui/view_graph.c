@@ -146,8 +146,12 @@ static void graph_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas 
         cv_put(c, y0, 0, p->gc.note, c->w, C_ERROR | A_BOLD_);
         return;
     }
-    snprintf(hd, sizeof hd, "%d nodes: %d boxes, %d scopes%s%s  ", a->m.g->n_nodes, ops, groups,
-             p->gc.note[0] ? "; " : "", p->gc.note);
+    /* boxes counts node and scope boxes alike, as the +/- messages do */
+    if (groups > 0 && p->gc.note[0]) /* the note says how many scopes are collapsed */
+        snprintf(hd, sizeof hd, "%d nodes: %d boxes, %s  ", a->m.g->n_nodes, ops + groups, p->gc.note);
+    else
+        snprintf(hd, sizeof hd, "%d nodes: %d boxes, %d scope%s%s%s  ", a->m.g->n_nodes, ops + groups, groups,
+                 groups == 1 ? "" : "s", p->gc.note[0] ? "; " : "", p->gc.note);
     int x = cv_put(c, y0, 0, hd, c->w, C_HEADER);
     static const struct {
         const char *t;

@@ -242,6 +242,25 @@ static void test_model_sort_filter(void **state)
     tm_sort(&m, idx, n, COL_OP, false);
     for (int i = 1; i < n; i++)
         assert_true(strcmp(m.rows[idx[i - 1]].op, m.rows[idx[i]].op) <= 0);
+    /* times: unknown (never ran) sorts last in both directions, so the
+     * nodes view opens on the slowest nodes, and the comparison stays a
+     * total order for qsort */
+    for (int i = 0; i < m.n_rows; i++)
+        m.rows[i].time_ms = i % 3 ? NAN : (double)(i * 7 % 11);
+    for (int rev = 0; rev < 2; rev++) {
+        tm_sort(&m, idx, n, COL_TIME, rev);
+        bool seen_nan = false;
+        for (int i = 0; i < n; i++) {
+            double t = m.rows[idx[i]].time_ms;
+            if (isnan(t))
+                seen_nan = true;
+            else
+                assert_false(seen_nan);
+            if (i && !isnan(t) && !isnan(m.rows[idx[i - 1]].time_ms))
+                assert_true(rev ? m.rows[idx[i - 1]].time_ms <= t : m.rows[idx[i - 1]].time_ms >= t);
+        }
+        assert_true(seen_nan);
+    }
     /* filters */
     int consts = 0, f32 = 0, einsum = 0;
     for (int i = 0; i < m.n_rows; i++) {
@@ -362,6 +381,31 @@ static void test_app_views(void **state)
     assert_int_equal(a.stack[0], V_RUNS);
     assert_true(keys(&a, "q") & TR_QUIT);
     tui_app_done(&a);
+}
+
+/* Page down and up turn the view with the cursor (the first Space in help
+ * shows new lines), and stop at the ends. */
+static void test_list_paging(void **state)
+{
+    (void)state;
+    struct tui_view v = {.lines = 71};
+    tv_move(&v, REQ_PAGE_DOWN, 20);
+    assert_int_equal(v.cursor, 19);
+    assert_int_equal(v.top, 19);
+    tv_move(&v, REQ_PAGE_DOWN, 20);
+    tv_move(&v, REQ_PAGE_DOWN, 20);
+    assert_int_equal(v.cursor, 57);
+    assert_int_equal(v.top, 51); /* the last page is full */
+    tv_move(&v, REQ_PAGE_DOWN, 20);
+    assert_int_equal(v.cursor, 70);
+    assert_int_equal(v.top, 51);
+    tv_move(&v, REQ_PAGE_UP, 20);
+    assert_int_equal(v.cursor, 51);
+    assert_int_equal(v.top, 32);
+    v.cursor = 3, v.top = 0;
+    tv_move(&v, REQ_PAGE_UP, 20);
+    assert_int_equal(v.cursor, 0);
+    assert_int_equal(v.top, 0);
 }
 
 static void test_app_resize(void **state)
@@ -665,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_model_sort_filter),
         cmocka_unit_test(test_app_scope_keys),
         cmocka_unit_test(test_app_views),
+        cmocka_unit_test(test_list_paging),
         cmocka_unit_test(test_app_resize),
         cmocka_unit_test(test_app_utf8_long_names),
         cmocka_unit_test(test_nodes_widths),
