@@ -416,15 +416,24 @@ void tm_rebuild(struct tui_model *m)
                      m->run_plan->total, m->run_plan->counted_casts);
         else
             conv[0] = 0;
-        snprintf(h, hs, "bf16 %.1f%%  AMX %.1f%%  casts %d/iter  %s", 100 * m->rep->bf16_share,
-                 100 * m->rep->amx_share, m->rep->cast_count, conv);
+        /* no compute event in the log: the shares are NaN; say so instead */
+        bool none = isnan(m->rep->bf16_share) || isnan(m->rep->amx_share);
+        if (none)
+            snprintf(h, hs, "no oneDNN compute in the log  casts %d/iter  %s", m->rep->cast_count, conv);
+        else
+            snprintf(h, hs, "bf16 %.1f%%  AMX %.1f%%  casts %d/iter  %s", 100 * m->rep->bf16_share,
+                     100 * m->rep->amx_share, m->rep->cast_count, conv);
         int cv_n = m->rep->amp.converted >= 0 ? m->rep->amp.converted : m->run_plan ? m->run_plan->converted : -1;
         int cv_t = m->rep->amp.converted >= 0 ? m->rep->amp.total : m->run_plan ? m->run_plan->total : -1;
         char tail[64] = "";
         if (cv_n >= 0)
             snprintf(tail, sizeof tail, "  %s %d/%d", m->rep->amp.converted >= 0 ? "TF" : "painter", cv_n, cv_t);
-        snprintf(m->headline_short, sizeof m->headline_short, "bf16 %.0f%%  AMX %.0f%%  casts %d%s",
-                 100 * m->rep->bf16_share, 100 * m->rep->amx_share, m->rep->cast_count, tail);
+        if (none)
+            snprintf(m->headline_short, sizeof m->headline_short, "no oneDNN compute  casts %d%s",
+                     m->rep->cast_count, tail);
+        else
+            snprintf(m->headline_short, sizeof m->headline_short, "bf16 %.0f%%  AMX %.0f%%  casts %d%s",
+                     100 * m->rep->bf16_share, 100 * m->rep->amx_share, m->rep->cast_count, tail);
     } else {
         int nb = 0, nf = 0;
         for (int i = 0; i < g->n_nodes; i++)
