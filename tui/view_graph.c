@@ -119,8 +119,8 @@ static void describe(struct tui_app *a, const struct graph_view *p, char *buf, s
     }
     const struct tui_row *r = &a->m.rows[u->node];
     if (r->has_event && !r->predicted)
-        snprintf(buf, size, "%s  %s  ran %s on %s  %.3f ms  %.1f%%  %s", r->name, r->op, r->executed,
-                 r->impl, r->time_ms, 100 * r->share, r->casts ? "casts around it" : "");
+        snprintf(buf, size, "%s  %s  ran %s on %s  %.3f ms  %.1f%%%s", r->name, r->op, r->executed,
+                 r->impl, r->time_ms, 100 * r->share, r->casts ? "  casts around it" : "");
     else
         snprintf(buf, size, "%s  %s  %s %s  %s", r->name, r->op, r->predicted ? "predicted" : "planned",
                  r->planned, r->reason);
@@ -169,10 +169,12 @@ static void graph_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas 
         snprintf(sc, sizeof sc, " %d,%d of %dx%d ", p->ox, p->oy, p->gc.w, p->gc.h);
         cv_put(c, y0 + 1, c->w - tui_strwidth(sc), sc, c->w, C_NONE);
     }
-    char d[600];
+    char d[600], fit[640];
     describe(a, p, d, sizeof d);
+    /* cut at a word with "..." (Enter shows the whole reason), never mid-word */
+    tui_fit_words(fit, sizeof fit, d, c->w);
     cv_fill(c, y0 + h - 1, 0, c->w, C_NORMAL);
-    cv_put(c, y0 + h - 1, 0, d, c->w, C_HEADER | A_BOLD_);
+    cv_put(c, y0 + h - 1, 0, fit, c->w, C_HEADER | A_BOLD_);
 }
 
 /* The unit of the first input (out = false) / consumer (out = true) of the
