@@ -622,7 +622,11 @@ void tui_app_draw(struct tui_app *a)
     if (a->m.has_run) {
         char tmp[1024];
         snprintf(tmp, sizeof tmp, "%s", a->m.run_dir);
-        snprintf(where, sizeof where, " %s [%s]", basename(tmp), a->m.meta.status);
+        /* the run's time stamp stays whole when the name must be cut */
+        char st[64], nm[512];
+        snprintf(st, sizeof st, " [%s]", a->m.meta.status);
+        tui_fit_run(nm, sizeof nm, basename(tmp), c->w - x - 2 - tui_strwidth(st), c->ascii);
+        snprintf(where, sizeof where, " %s%s", nm, st);
     } else {
         snprintf(where, sizeof where, " %s (model only)", a->m.model_name);
     }

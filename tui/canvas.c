@@ -350,3 +350,31 @@ void tui_fit_words(char *dst, size_t size, const char *s, int w)
         l--;
     snprintf(dst, size, "%.*s...", (int)l, s);
 }
+void tui_fit_run(char *dst, size_t size, const char *name, int w, bool ascii)
+{
+    enum { STAMP = 16 }; /* "-20261122-133312" */
+    size_t n = strlen(name);
+    bool stamped = n > STAMP && name[n - STAMP] == '-' && name[n - 7] == '-';
+    for (size_t i = n - STAMP + 1; stamped && i < n; i++)
+        stamped = i == n - 7 || (name[i] >= '0' && name[i] <= '9');
+    if (!stamped || tui_strwidth(name) <= w || w < STAMP + 4) {
+        tui_fit(dst, size, name, w, ascii);
+        return;
+    }
+    /* the model part keeps its head: "transformer_block" -> "transfo…" */
+    const char *ell = ascii ? "~" : "\xe2\x80\xa6";
+    int keep = w - STAMP - 1, used = 0;
+    struct abuf b;
+    abuf_init(&b);
+    for (const char *p = name; p < name + n - STAMP;) {
+        uint32_t cp;
+        int k = utf8_next(p, &cp);
+        if (used + cp_width(cp) > keep)
+            break;
+        abuf_put(&b, p, (size_t)k);
+        used += cp_width(cp);
+        p += k;
+    }
+    snprintf(dst, size, "%s%s%s", b.data ? b.data : "", ell, name + n - STAMP);
+    abuf_done(&b);
+}

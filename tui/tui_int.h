@@ -104,6 +104,9 @@ struct tui_seg {
 int tui_wrap(const char *s, int w, int indent, struct tui_seg *segs, int max);
 int tui_wrap_indent(const char *s);
 void tui_fit_words(char *dst, size_t size, const char *s, int w);
+/* A run directory name ("<model>-YYYYMMDD-HHMMSS") into w columns: the time
+ * stamp stays whole and the model name is cut ("transfo…-20261122-133312"). */
+void tui_fit_run(char *dst, size_t size, const char *name, int w, bool ascii);
 
 /* ======================================================================
  * Model: what the views show.

@@ -58,7 +58,7 @@ static void runs_draw(struct tui_app *a, struct tui_view *v, struct tui_canvas *
         }
         if (li <= m->n_runs) {
             const struct tui_run *r = &m->runs[li - 1];
-            tui_fit(fit, sizeof fit, r->name, namew, c->ascii);
+            tui_fit_run(fit, sizeof fit, r->name, namew, c->ascii);
             char started[32];
             snprintf(started, sizeof started, "%.14s", strlen(r->started) > 5 ? r->started + 5 : r->started);
             for (char *t = started; *t; t++)

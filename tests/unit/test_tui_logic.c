@@ -86,6 +86,16 @@ static void test_fit_long_names(void **state)
     big[sizeof big - 1] = 0;
     tui_fit(out, sizeof out, big, 30, false);
     assert_int_equal(tui_strwidth(out), 30);
+    /* run directory names keep their time stamp whole */
+    tui_fit_run(out, sizeof out, "transformer_block-20261122-133312", 22, false);
+    assert_string_equal(out, "trans\xe2\x80\xa6-20261122-133312");
+    tui_fit_run(out, sizeof out, "transformer_block-20261122-133312", 22, true);
+    assert_string_equal(out, "trans~-20261122-133312");
+    tui_fit_run(out, sizeof out, "mlp-20261122-133312", 22, false);
+    assert_string_equal(out, "mlp-20261122-133312");
+    tui_fit_run(out, sizeof out, "not-a-run-directory-name-at-all", 22, false); /* no stamp: as tui_fit */
+    assert_int_equal(tui_strwidth(out), 22);
+    assert_non_null(strstr(out, "\xe2\x80\xa6"));
 }
 
 static void test_line_chars(void **state)
