@@ -216,6 +216,15 @@ static int boxes_of(const struct tui_gcells *gc)
     return n;
 }
 
+/* Graph nodes under scope prefix "s" (names starting "s/", len bytes). */
+static int count_under(const graph *g, const char *s, size_t len)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        n += !strncmp(g->nodes[i].name, s, len) && g->nodes[i].name[len] == '/';
+    return n;
+}
+
 /* + opens the collapsed scope box under the cursor (one level: its
  * sub-scopes stay boxes when big); - closes the innermost scope around the
  * node (or around the box) under the cursor into one box. The cursor stays
@@ -233,6 +242,7 @@ static unsigned open_close(struct tui_app *a, struct graph_view *p, bool open)
         return TR_HANDLED | TR_REDRAW;
     }
     const struct lay_group *gr = u->kind == GC_GROUP ? &p->gc.L->groups[p->gc.L->nodes[u->lay].group] : NULL;
+    int gr_members = gr ? gr->n_members : 0, boxes_before = boxes_of(&p->gc); /* gr dies with the rebuild */
     if (open) {
         if (!gr) {
             tui_msg(a, false, "%s is a node, not a collapsed scope (Enter shows its details; - closes its scope)",
@@ -250,6 +260,16 @@ static unsigned open_close(struct tui_app *a, struct graph_view *p, bool open)
                 return TR_HANDLED | TR_REDRAW;
             }
             snprintf(scope, sizeof scope, "%.*s", (int)(slash - gr->scope), gr->scope);
+            /* a parent holding nothing more than the box would change
+             * nothing: close the first ancestor that adds nodes */
+            int had = count_under(g, gr->scope, strlen(gr->scope));
+            char *up;
+            while (count_under(g, scope, strlen(scope)) == had && (up = strrchr(scope, '/')))
+                *up = 0;
+            if (count_under(g, scope, strlen(scope)) == had) {
+                tui_msg(a, false, "%s holds every node of its enclosing scopes: nothing bigger to close", gr->scope);
+                return TR_HANDLED | TR_REDRAW;
+            }
             keep = gr->n_members ? gr->members[0] : -1;
         } else {
             if (!gc_scope_around(g, u->node, scope, sizeof scope)) {
@@ -268,6 +288,19 @@ static unsigned open_close(struct tui_app *a, struct graph_view *p, bool open)
         tui_msg(a, true, "opening %s would draw %d boxes (more than %d): use the nodes view (2) or :node NAME",
                 scope, n, GC_MAX_BOXES);
         return TR_HANDLED | TR_REDRAW;
+    }
+    /* opening a scope whose nodes all sit in one sub-scope would only
+     * rename the box: open on down to the first level that shows more */
+    for (int guard = 0; open && keep >= 0 && guard < 32; guard++) {
+        int u2 = gc_unit_of(&p->gc, keep);
+        if (u2 < 0 || p->gc.units[u2].kind != GC_GROUP)
+            break;
+        const struct lay_group *in = &p->gc.L->groups[p->gc.L->nodes[p->gc.units[u2].lay].group];
+        if (in->n_members != gr_members || strlen(in->scope) <= strlen(scope) || boxes_of(&p->gc) != boxes_before)
+            break;
+        snprintf(scope, sizeof scope, "%s", in->scope);
+        gc_scope_open(&p->gc, scope);
+        gc_build(&p->gc, &a->m);
     }
     if (keep >= 0)
         a->cur_node = keep;

@@ -595,6 +595,59 @@ static void test_app_scope_keys(void **state)
     tui_app_done(&a);
 }
 
+/* Scope levels that add nothing are skipped: - on a box whose enclosing
+ * scopes hold no other node says so instead of redrawing the same picture,
+ * and + on a box whose nodes all sit in one sub-scope opens down to the
+ * first level that shows more than a renamed box. */
+static void test_app_scope_chain(void **state)
+{
+    (void)state;
+    struct abuf t;
+    abuf_init(&t);
+    abuf_puts(&t, "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n");
+    char prev[64] = "x";
+    for (int k = 0; k < 10; k++) { /* enough for net/wrap to stay a box when net opens */
+        char name[64];
+        snprintf(name, sizeof name, "net/wrap/l%d/Relu", k);
+        abuf_printf(&t, "node { name: '%s' op: 'Relu' input: '%s' attr { key: 'T' value { type: DT_FLOAT } } }\n",
+                    name, prev);
+        snprintf(prev, sizeof prev, "%s", name);
+    }
+    struct err e = {0};
+    graph *g = graph_load_buffer(t.data, t.len, "chain.pbtxt", NULL, &e);
+    abuf_done(&t);
+    assert_non_null(g);
+    struct tui_app a;
+    assert_int_equal(tui_app_init_graph(&a, g, 120, 40, &e), ST_OK);
+    keys(&a, "1");
+    struct tui_gcells *gc = a.gc;
+    assert_int_equal(count_kind(gc, GC_GROUP), 0);
+    /* - on a node of a one-node scope closes the first scope with two: net/wrap */
+    a.cur_node = graph_find(a.m.g, "net/wrap/l3/Relu");
+    keys(&a, "1 -");
+    assert_true(group_unit(gc, "net/wrap") >= 0);
+    assert_int_equal(count_kind(gc, GC_GROUP), 1);
+    /* - on that box: "net" holds nothing more, so nothing changes and it says why */
+    keys(&a, "-");
+    assert_true(group_unit(gc, "net/wrap") >= 0);
+    char *s = screen_text(&a);
+    assert_non_null(strstr(s, "nothing bigger to close"));
+    free(s);
+    /* a box "net" (as the automatic depth may draw it): + opens net and net/wrap */
+    gc_scopes_clear(gc);
+    gc_scope_close(gc, "net");
+    gc_build(gc, &a.m);
+    assert_true(group_unit(gc, "net") >= 0);
+    a.cur_node = graph_find(a.m.g, "net/wrap/l0/Relu");
+    keys(&a, "1 +");
+    assert_int_equal(count_kind(gc, GC_GROUP), 0);
+    assert_int_equal(count_kind(gc, GC_OP), 11);
+    s = screen_text(&a);
+    assert_non_null(strstr(s, "opened net/wrap"));
+    free(s);
+    tui_app_done(&a);
+}
+
 /* ---- rerun on the real embedded backend --------------------------------- */
 
 static void wait_rerun(struct tui_app *a)
@@ -718,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_model_toggle),
         cmocka_unit_test(test_model_sort_filter),
         cmocka_unit_test(test_app_scope_keys),
+        cmocka_unit_test(test_app_scope_chain),
         cmocka_unit_test(test_app_views),
         cmocka_unit_test(test_list_paging),
         cmocka_unit_test(test_app_resize),
