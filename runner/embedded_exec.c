@@ -269,6 +269,24 @@ const float *ek_const_f32(struct ek_ex *x, int node, int64_t *n)
     return v->buf;
 }
 
+/* The bias of a fused BiasAdd as its primitive reads it (f32 memory). A bf16
+ * BiasAdd has a bf16 bias in TensorFlow: the plan's Cast of the constant
+ * (on the BiasAdd's input with grappler's passes modelled, on the Identity
+ * that reads the constant without) is constant-folded once. So the values are
+ * rounded to bf16 here, once, while building; the same under both paintings. */
+const float *ek_bias_f32(struct ek_ex *x, int biasadd, int64_t *n)
+{
+    const float *b = ek_const_f32(x, ek_gn(x, biasadd)->inputs[1].node, n);
+    if (!b || !x->p->n[biasadd].bf16)
+        return b;
+    float *r = ek_alloc(x, (size_t)(*n > 0 ? *n : 1) * 4);
+    for (int64_t i = 0; i < *n; i++) {
+        uint32_t u = (uint32_t)f32_to_bf16(b[i]) << 16;
+        memcpy(&r[i], &u, 4);
+    }
+    return r;
+}
+
 /* A constant value in dtype want (host conversion, cached). */
 static struct ek_val *const_as(struct ek_ex *x, struct ek_val *v, dnnl_data_type_t want,
                                struct ek_val *tmp)

@@ -171,6 +171,9 @@ struct ek_val *ek_input(struct ek_ex *x, int c, int j, dnnl_data_type_t want);
 struct ek_val *ek_output(struct ek_ex *x, int out, dnnl_data_type_t dt);
 /* Constant data of (a view of) a Const as floats (n elements), NULL on failure. */
 const float *ek_const_f32(struct ek_ex *x, int node, int64_t *n);
+/* The bias (input 1) of fused BiasAdd node biasadd, rounded to bf16 values
+ * when the BiasAdd runs bf16 (TensorFlow folds the Cast of the constant). */
+const float *ek_bias_f32(struct ek_ex *x, int biasadd, int64_t *n);
 int64_t ek_elems(int rank, const int64_t *dims);
 const char *ek_dt_name(dnnl_data_type_t dt);
 void ek_dims_str(int rank, const int64_t *dims, char *buf, size_t size);

@@ -94,7 +94,7 @@ enum status ek_build_conv(struct ek_ex *x, int i)
     const float *bias = NULL;
     int64_t nb = 0;
     if (n->bias >= 0) {
-        bias = ek_const_f32(x, ek_gn(x, n->bias)->inputs[1].node, &nb);
+        bias = ek_bias_f32(x, n->bias, &nb);
         int64_t bd[1] = {OC};
         ek_md_plain(&bm, 1, bd, dnnl_f32);
     }
@@ -295,7 +295,7 @@ static enum status ek_build_inner_product(struct ek_ex *x, int i, bool ta, bool 
     ek_md_plain(&dm, 2, dd, dt);
     ek_md_plain(&bm, 1, bd, dnnl_f32);
     int64_t nb;
-    const float *bias = ek_const_f32(x, ek_gn(x, n->bias)->inputs[1].node, &nb);
+    const float *bias = ek_bias_f32(x, n->bias, &nb);
     const char *names[4] = {"src", "wei", "bia", "dst"};
     const dnnl_memory_desc_t *mds[4] = {&sm, &wu, &bm, &dm};
     ek_describe(x, names, mds, 4);
@@ -381,7 +381,7 @@ enum status ek_build_matmul(struct ek_ex *x, int i)
     const float *bias = NULL;
     if (n->bias >= 0) {
         int64_t nb;
-        bias = ek_const_f32(x, ek_gn(x, n->bias)->inputs[1].node, &nb);
+        bias = ek_bias_f32(x, n->bias, &nb);
         int64_t bd[DNNL_MAX_NDIMS];
         for (int q = 0; q < m.rank; q++)
             bd[q] = 1;
